@@ -1,0 +1,157 @@
+"""JSON Schema documents: draft detection, metaschema validation with pointers, canonical form.
+
+Drafts 7, 2019-09 and 2020-12 are supported. A schema without ``$schema`` is read as draft 7,
+as Confluent Schema Registry does.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import jsonschema
+from jsonschema.protocols import Validator
+
+from accord.contracts import pointer as jp
+
+DRAFTS: dict[str, type[Validator]] = {
+    "http://json-schema.org/draft-07/schema": jsonschema.Draft7Validator,
+    "https://json-schema.org/draft/2019-09/schema": jsonschema.Draft201909Validator,
+    "https://json-schema.org/draft/2020-12/schema": jsonschema.Draft202012Validator,
+}
+DRAFT_NAMES: dict[type[Validator], str] = {
+    jsonschema.Draft7Validator: "draft-07",
+    jsonschema.Draft201909Validator: "2019-09",
+    jsonschema.Draft202012Validator: "2020-12",
+}
+DEFAULT_DRAFT: type[Validator] = jsonschema.Draft7Validator
+
+
+@dataclass(frozen=True)
+class Problem:
+    pointer: str
+    message: str
+    fix: str | None = None
+    code: str = "jsonschema-invalid"
+
+
+def validator_class(data: Any) -> type[Validator] | None:
+    """The validator for the schema's ``$schema`` (draft 7 when absent); None if unsupported."""
+    if not isinstance(data, dict) or "$schema" not in data:
+        return DEFAULT_DRAFT
+    uri = data["$schema"]
+    if not isinstance(uri, str):
+        return None
+    key = uri.rstrip("#")
+    if key.startswith("https://json-schema.org/draft-07"):
+        key = "http://json-schema.org/draft-07/schema"
+    return DRAFTS.get(key)
+
+
+def draft_name(data: Any) -> str:
+    cls = validator_class(data)
+    return DRAFT_NAMES.get(cls, "unknown") if cls else "unknown"
+
+
+def validate(data: Any) -> list[Problem]:
+    """Metaschema violations and unresolvable local ``$ref``s, each with its JSON pointer."""
+    if not isinstance(data, (dict, bool)):
+        return [
+            Problem(
+                "",
+                "a JSON Schema must be an object (or true/false)",
+                'start the file with {"$schema": "https://json-schema.org/draft/2020-12/schema"}',
+            )
+        ]
+    cls = validator_class(data)
+    if cls is None:
+        supported = ", ".join(sorted(DRAFTS))
+        return [
+            Problem(
+                "/$schema",
+                f"unsupported $schema {data.get('$schema')!r}",  # type: ignore[union-attr]
+                f"use one of: {supported}",
+            )
+        ]
+    problems: list[Problem] = []
+    meta = cls(cls.META_SCHEMA)
+    for err in sorted(meta.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        ptr = jp.from_path(err.absolute_path)
+        problems.append(Problem(ptr, f"invalid schema: {_explain(err)}"))
+    if not problems:
+        problems.extend(_check_refs(data))
+    return problems
+
+
+def _explain(err: jsonschema.ValidationError) -> str:
+    keyword = err.absolute_path[-1] if err.absolute_path else None
+    where = f"value of {keyword!r}" if isinstance(keyword, str) else "value"
+    return f"{where}: {err.message}"
+
+
+def _check_refs(root: Any) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def walk(node: Any, ptr: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                child = jp.join(ptr, key)
+                if (
+                    key in ("$ref", "$dynamicRef")
+                    and isinstance(value, str)
+                    and value.startswith("#")
+                ):
+                    target = value[1:]
+                    if target.startswith("/") or target == "":
+                        try:
+                            jp.resolve(root, unquote(target))
+                        except KeyError:
+                            problems.append(
+                                Problem(
+                                    child,
+                                    f"$ref {value!r} points at nothing in this document",
+                                    "define the target (e.g. under $defs) or fix the pointer",
+                                )
+                            )
+                elif key not in ("enum", "const", "examples", "default"):
+                    walk(value, child)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, jp.join(ptr, i))
+
+    walk(root, "")
+    return problems
+
+
+def canonical_form(data: Any) -> str:
+    """Sorted-key compact JSON: equal for documents that differ only in layout or key order."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_name(data: Any) -> str:
+    """Confluent's record name of a JSON Schema: its ``title`` ("" when absent)."""
+    if isinstance(data, dict) and isinstance(data.get("title"), str):
+        return str(data["title"])
+    return ""
+
+
+def property_schema(data: Any, name: str) -> Any:
+    """The schema of top-level property ``name`` (following one local ``$ref``), or None."""
+    if not isinstance(data, dict):
+        return None
+    props = data.get("properties")
+    if not isinstance(props, dict) or name not in props:
+        return None
+    node = props[name]
+    if (
+        isinstance(node, dict)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#/")
+    ):
+        try:
+            return jp.resolve(data, node["$ref"][1:])
+        except KeyError:
+            return node
+    return node

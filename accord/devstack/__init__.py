@@ -1,0 +1,1 @@
+"""The embedded development stack: Tansu broker + accord's registry on loopback ports."""
