@@ -13,7 +13,7 @@ from accord.contracts import pointer as jp
 from accord.contracts.positions import SourceMap
 from tests.conftest import ROOT
 
-CANONICAL_CASES = ROOT.parent / "shared" / "conformance" / "avro-canonical-cases.json"
+CANONICAL_CASES = ROOT / "tests" / "data" / "conformance" / "avro-canonical-cases.json"
 
 
 def test_reference_model() -> None:
@@ -61,7 +61,6 @@ def test_levels() -> None:
         Level.parse("sideways")
 
 
-@pytest.mark.skipif(not CANONICAL_CASES.exists(), reason="shared conformance data not present")
 def test_confluent_canonical_string_matches_confluent() -> None:
     for case in json.loads(CANONICAL_CASES.read_text()):
         data = json.loads(case["input"])

@@ -1,0 +1,69 @@
+"""The contract between generated code and the runtime.
+
+Generated event classes (``accord generate``) satisfy :class:`EventType`; generated producers
+call a :class:`Publisher`; generated consumers hand :class:`Handler` functions to the runtime's
+consumer. Keeping these three shapes here lets codegen and the runtime change independently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+
+
+@runtime_checkable
+class EventType(Protocol):
+    """What every generated event class provides (as class attributes and methods)."""
+
+    EVENT_NAME: ClassVar[str]  # manifest name, e.g. "OrderPlaced"
+    TOPIC: ClassVar[str]
+    SUBJECT: ClassVar[str]  # registry subject per the manifest's subject_strategy
+    SCHEMA_TYPE: ClassVar[str]  # "AVRO" | "JSON" (Confluent's schemaType)
+    SCHEMA: ClassVar[str]  # the schema text as registered
+    RECORD_NAME: ClassVar[str]  # Avro full name / JSON Schema title ("" if none)
+    FINGERPRINT: ClassVar[str]  # accord's fingerprint of the schema (canonical form)
+    KEY_FIELD: ClassVar[str | None]  # top-level field whose value is the Kafka key
+
+    def to_dict(self) -> dict[str, Any]:
+        """The datum in the form fastavro (Avro) or ``json`` (JSON Schema) accepts."""
+        ...
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_dict`."""
+        ...
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Where a consumed event came from, and the headers it carried."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    headers: Mapping[str, bytes] = field(default_factory=dict)
+    schema_id: int | None = None
+    timestamp_ms: int | None = None
+
+    @property
+    def event_id(self) -> str | None:
+        raw = self.headers.get("event_id")
+        return raw.decode("utf-8", "replace") if raw is not None else None
+
+    @property
+    def traceparent(self) -> str | None:
+        raw = self.headers.get("traceparent")
+        return raw.decode("ascii", "replace") if raw is not None else None
+
+
+class Publisher(Protocol):
+    """Sends events: straight to Kafka, or into a transactional outbox."""
+
+    def publish(self, event: EventType, *, headers: Mapping[str, str] | None = None) -> None: ...
+
+
+# A handler receives the decoded event and its metadata. Handlers that need a database
+# transaction get it from the runtime's context (see accord.runtime.consumer).
+Handler = Callable[[Any, Metadata], None]
