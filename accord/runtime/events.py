@@ -67,3 +67,40 @@ class Publisher(Protocol):
 # A handler receives the decoded event and its metadata. Handlers that need a database
 # transaction get it from the runtime's context (see accord.runtime.consumer).
 Handler = Callable[[Any, Metadata], None]
+
+
+class DecodeError(Exception):
+    """A consumed message cannot become an event; ``reason`` says why, for the dead-letter
+    headers. Subclasses say whether retrying can help (it cannot for any of these)."""
+
+    def __init__(self, reason: str, *, schema_id: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.schema_id = schema_id
+
+
+class UndecodableMessage(DecodeError):
+    """Not Confluent framing (magic byte, id), a corrupt body, or a body failing validation."""
+
+
+class UnknownWriterSchema(DecodeError):
+    """The registry has no schema with that id, or it is not an event this consumer reads."""
+
+
+class IncompatibleWriterSchema(DecodeError):
+    """The writer schema is known, but the consumer's reader schema cannot read it."""
+
+
+class Codec(Protocol):
+    """Turns events into Confluent wire-format bytes and back (implemented by
+    :mod:`accord.runtime.serde`). Registry outages raise :class:`accord.errors.RegistryError`
+    (transient: retry), never :class:`DecodeError`."""
+
+    def encode(self, event: EventType) -> bytes:
+        """Magic byte 0, 4-byte big-endian schema id, then the Avro / JSON body."""
+        ...
+
+    def decode(self, data: bytes, readers: tuple[type[EventType], ...]) -> tuple[EventType, int]:
+        """The event (as one of ``readers``, chosen by the writer schema's record name) and the
+        writer schema id. Raises :class:`DecodeError` subclasses."""
+        ...
