@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -451,10 +451,17 @@ def _primitive_default_error(t: str, value: Any) -> str | None:
     return None if ok else f"expected {t}, got {json.dumps(value)}"
 
 
-def validate(data: Any) -> list[Problem]:
-    """Every structural problem in an Avro schema, each with its JSON pointer."""
+def validate(data: Any, known: Iterable[Any] = ()) -> list[Problem]:
+    """Every structural problem in an Avro schema, each with its JSON pointer.
+
+    ``known``: schemas whose named types ``data`` may use without defining them (Confluent
+    schema references); their own problems are not reported.
+    """
     v = _Validator()
     try:
+        for other in known:
+            v.schema(other, "", None)
+        v.problems = []
         v.schema(data, "", None)
     except RecursionError:
         v.error("", "schema is nested too deeply to process")

@@ -1,0 +1,184 @@
+"""Prepared schemas and pair comparisons, memoised for the hot paths.
+
+A schema is validated, parsed and canonicalised once per distinct content (keyed by the
+SHA-256 of its sorted compact JSON plus its references), and every reader/writer comparison
+is memoised by the two keys, so a transitive check over many versions, or a registry that
+checks the same pair again, does the work once. Both caches are bounded (least recently used
+entries go first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar
+
+from accord.compat.avro import model as avro_model
+from accord.contracts import avro as avro_contract
+from accord.contracts import jsonschema as json_contract
+from accord.contracts.model import Schema, SchemaFormat
+from accord.diagnostics import Diagnostic, Severity
+from accord.errors import SchemaError
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _LRU(OrderedDict[K, V]):
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.lock = threading.Lock()
+
+    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
+        with self.lock:
+            if key in self:
+                self.move_to_end(key)
+                return self[key]
+        value = make()
+        with self.lock:
+            self[key] = value
+            while len(self) > self.limit:
+                self.popitem(last=False)
+        return value
+
+
+def content_key(fmt: SchemaFormat, data: Any, refs: str = "") -> str:
+    """Identity of a schema's content: format, sorted compact JSON, references."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(text.encode("utf-8"))
+    if refs:
+        digest.update(b"\x00" + refs.encode("utf-8"))
+    return f"{fmt.value}:{digest.hexdigest()}"
+
+
+@dataclass(eq=False)
+class Prepared:
+    """One validated schema with its parsed forms (built on first use)."""
+
+    schema: Schema
+    key: str
+    references: tuple[tuple[str, Any], ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def format(self) -> SchemaFormat:
+        return self.schema.format
+
+    @cached_property
+    def avro(self) -> avro_model.Node:
+        return avro_model.parse(self.schema.data, references=[d for _, d in self.references])
+
+    @cached_property
+    def fastavro(self) -> Any:
+        """fastavro's parsed form (with the referenced named types), for witnesses."""
+        import fastavro
+
+        named: dict[str, Any] = {}
+        for _, ref in self.references:
+            fastavro.parse_schema(ref, named_schemas=named, _write_hint=False)
+        return fastavro.parse_schema(self.schema.data, named_schemas=named, _write_hint=False)
+
+    @cached_property
+    def json(self) -> Any:
+        from accord.compat.jsonschema import model as json_model
+
+        return json_model.load(self.schema.data, references=dict(self.references))
+
+
+_PREPARED: _LRU[str, Prepared] = _LRU(1024)
+_PAIRS: _LRU[tuple[str, str, str], Any] = _LRU(4096)
+
+
+def clear_caches() -> None:
+    """Forget every prepared schema and pair result (benchmarks, tests)."""
+    with _PREPARED.lock:
+        _PREPARED.clear()
+    with _PAIRS.lock:
+        _PAIRS.clear()
+
+
+def references_key(refs: Sequence[tuple[str, Any]]) -> str:
+    if not refs:
+        return ""
+    return json.dumps([[n, d] for n, d in refs], sort_keys=True, separators=(",", ":"))
+
+
+def prepare(
+    data: Any,
+    fmt: SchemaFormat,
+    *,
+    text: str | None = None,
+    file: str | None = None,
+    references: Sequence[tuple[str, Any]] = (),
+    schema: Schema | None = None,
+) -> Prepared:
+    """The validated, memoised form of one schema; :class:`SchemaError` when invalid."""
+    refs = tuple(references)
+    key = content_key(fmt, data, references_key(refs))
+
+    def make() -> Prepared:
+        checked = _validated(data, fmt, text, file, refs, schema)
+        return Prepared(schema=checked, key=key, references=refs)
+
+    return _PREPARED.get_or_make(key, make)
+
+
+def _validated(
+    data: Any,
+    fmt: SchemaFormat,
+    text: str | None,
+    file: str | None,
+    refs: tuple[tuple[str, Any], ...],
+    schema: Schema | None,
+) -> Schema:
+    if schema is not None and schema.format is fmt:
+        return schema  # already validated by accord.contracts
+    if text is None:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    if fmt is SchemaFormat.AVRO:
+        found: list[Any] = list(avro_contract.validate(data, known=[d for _, d in refs]))
+        if not found and not refs:
+            backstop = avro_contract.fastavro_problem(data)
+            if backstop:
+                found.append(backstop)
+        name = avro_contract.top_level_name(data)
+    else:
+        found = list(json_contract.validate(data))
+        name = json_contract.record_name(data)
+    made = Schema(format=fmt, text=text, data=data, name=name, file=file)
+    if found:
+        problems = [
+            Diagnostic(p.code, Severity.ERROR, p.message, made.locate(p.pointer), fix=p.fix)
+            for p in found
+        ]
+        kind = "Avro schema" if fmt is SchemaFormat.AVRO else "JSON Schema"
+        raise SchemaError(f"{file or 'schema'}: not a valid {kind}", problems=problems)
+    if fmt is SchemaFormat.AVRO:
+        try:
+            avro_model.parse(data, references=[d for _, d in refs])
+        except avro_model.AvroModelError as exc:
+            diag = Diagnostic(
+                "avro-invalid",
+                Severity.ERROR,
+                f"unknown type {exc.name!r}",
+                made.locate(exc.pointer),
+                fix="define the type, or pass the schema that defines it as a reference",
+            )
+            raise SchemaError(f"{file or 'schema'}: unknown type", problems=[diag]) from None
+    return made
+
+
+def pair(key: tuple[str, str, str], compute: Callable[[], V]) -> V:
+    """Memoised result of one reader/writer comparison."""
+    result: V = _PAIRS.get_or_make(key, compute)
+    return result
+
+
+def reference_items(references: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
+    return list((references or {}).items())

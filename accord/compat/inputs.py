@@ -1,0 +1,149 @@
+"""What a schema argument of the public API may be, and how it becomes a checked
+:class:`~accord.contracts.model.Schema`.
+
+Accepted: a :class:`~accord.contracts.model.Schema`; a :class:`pathlib.Path` to a schema file
+(``*.avsc`` Avro, ``*.json`` JSON Schema unless its content is plainly Avro); JSON text; a bare
+Avro type name as text (``int``, ``com.acme.User``); or parsed JSON (a dict, a list for an Avro
+union, a string for an Avro primitive or named type, a bool for a JSON Schema). Bad input
+raises :class:`~accord.errors.SchemaError` carrying located diagnostics, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from accord.contracts.loader import display_path, parse_json
+from accord.contracts.model import Schema, SchemaFormat
+from accord.diagnostics import Diagnostic, Location, Severity
+from accord.errors import SchemaError
+
+SchemaInput = Schema | Path | str | bytes | dict[str, Any] | list[Any] | bool
+
+_AVRO_ONLY_TYPES = frozenset(
+    ["record", "error", "enum", "fixed", "map", "int", "long", "float", "double", "bytes"]
+)
+_JSON_ONLY_TYPES = frozenset(["object", "integer", "number"])
+_AVRO_KEYS = frozenset(
+    ["fields", "symbols", "values", "namespace", "logicalType", "aliases", "doc"]
+)
+_JSON_KEYS = frozenset(
+    [
+        "$schema",
+        "$id",
+        "id",
+        "$ref",
+        "$defs",
+        "definitions",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "required",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "const",
+        "enum",
+        "additionalItems",
+        "prefixItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "title",
+        "description",
+    ]
+)
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def detect(data: Any) -> SchemaFormat | None:
+    """The format ``data`` plainly is, or None when it reads as both (``{"type": "string"}``)."""
+    if isinstance(data, (list, str)):
+        return SchemaFormat.AVRO
+    if isinstance(data, bool):
+        return SchemaFormat.JSON
+    if not isinstance(data, dict):
+        return None
+    t = data.get("type")
+    types = t if isinstance(t, list) else [t]
+    if isinstance(t, list) and all(isinstance(x, str) for x in t):
+        return SchemaFormat.JSON  # a JSON Schema type list (an Avro union is never a value)
+    if isinstance(t, dict):
+        return SchemaFormat.AVRO
+    if any(x in _AVRO_ONLY_TYPES for x in types) or _AVRO_KEYS & data.keys():
+        return SchemaFormat.AVRO
+    if any(x in _JSON_ONLY_TYPES for x in types) or _JSON_KEYS & data.keys():
+        return SchemaFormat.JSON
+    if isinstance(t, str) and "name" in data:
+        return SchemaFormat.AVRO  # {"type": "com.acme.Ref", "name": ...}
+    if "type" not in data:
+        return SchemaFormat.JSON  # {} and other type-less schemas
+    return None
+
+
+def _problem(message: str, label: str, fix: str | None = None) -> SchemaError:
+    diag = Diagnostic("schema-invalid", Severity.ERROR, message, Location(file=label), fix=fix)
+    return SchemaError(f"{label}: {message}", problems=[diag])
+
+
+def raw(value: SchemaInput, label: str) -> tuple[Any, str | None, str, Path | None]:
+    """``(data, text, shown name, path)`` of one argument (no validation yet)."""
+    if isinstance(value, Path):
+        shown = display_path(value)
+        try:
+            text = value.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise _problem(f"schema file {shown} does not exist", shown, "check the path") from None
+        except IsADirectoryError:
+            raise _problem(f"{shown} is a directory, not a schema file", shown) from None
+        except UnicodeDecodeError as exc:
+            raise _problem(f"schema file is not UTF-8 text ({exc.reason})", shown) from None
+        except OSError as exc:
+            raise _problem(f"cannot read schema file: {exc.strerror}", shown) from None
+        if not text.strip():
+            raise _problem("schema file is empty", shown)
+        data, problems = parse_json(text, shown)
+        if problems:
+            raise SchemaError(f"{shown}: not valid JSON", problems=problems)
+        return data, text, shown, value.resolve()
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _problem(f"schema is not UTF-8 text ({exc.reason})", label) from None
+    if isinstance(value, str):
+        stripped = value.strip()
+        if _NAME.match(stripped):
+            return stripped, json.dumps(stripped), label, None
+        data, problems = parse_json(value, label)
+        if problems:
+            raise SchemaError(f"{label}: not a schema (invalid JSON)", problems=problems)
+        return data, value, label, None
+    if isinstance(value, (dict, list, bool)):
+        return value, None, label, None
+    raise _problem(
+        f"cannot use a {type(value).__name__} as a schema",
+        label,
+        "pass a Path, JSON text or parsed JSON",
+    )
+
+
+def choose_format(
+    candidates: list[Any], paths: list[Path | None], forced: SchemaFormat | None
+) -> SchemaFormat:
+    """One format for a whole check: forced, else what any schema plainly is, else by file
+    suffix, else Avro (the two read the same for the schemas that are ambiguous)."""
+    if forced is not None:
+        return forced
+    seen = [f for f in (detect(d) for d in candidates) if f is not None]
+    if seen:
+        return seen[-1]  # the new schema (last) decides when versions disagree
+    for p in paths:
+        if p is not None and p.suffix.lower() == ".json":
+            return SchemaFormat.JSON
+    return SchemaFormat.AVRO
