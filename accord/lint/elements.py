@@ -1,0 +1,280 @@
+"""What a rule sees: one element of a schema or of the manifest, and what it reports.
+
+Each element kind is a small record built by :mod:`accord.lint.walk`; a rule declares the kind
+it examines (``@rule(..., on=AvroField)``) and receives one element at a time. Elements are
+internal traversal views (built in the thousands per run, so plain slotted records);
+:class:`Finding` is what a rule returns: a message at a JSON pointer of one document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from accord.contracts import Contracts, Event, Schema, SchemaFormat, Service
+from accord.contracts import pointer as jp
+from accord.contracts.sources import PreviousEvent, Snapshot
+from accord.diagnostics import Location
+
+if TYPE_CHECKING:  # config imports the registry, which imports this module
+    from accord.lint.config import Options
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """A file findings point into: one schema, or the manifest."""
+
+    file: str | None
+    schema: Schema | None = None
+    contracts: Contracts | None = None
+    event: str | None = None  # the manifest event whose schema this is
+
+    @property
+    def path(self) -> Path | None:
+        """The absolute path of the file (for ``ignore`` paths and PATH filters)."""
+        if self.schema is not None:
+            return self.schema.path
+        return Path(self.file).resolve() if self.file else None
+
+    def locate(self, pointer: str) -> Location:
+        if self.schema is not None:
+            return self.schema.locate(pointer)
+        if self.contracts is not None:
+            return self.contracts.locate(pointer)
+        return Location(file=self.file, pointer=pointer)
+
+
+class Finding(NamedTuple):
+    """One problem a rule found: what, where (a pointer into ``document``) and what to do."""
+
+    message: str
+    pointer: str
+    document: Document
+    fix: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """What every element of one run shares: the options and the previous versions."""
+
+    options: Options
+    contracts: Contracts | None = None
+    snapshot: Snapshot | None = None
+
+    def previous(self, event: str | None) -> PreviousEvent | None:
+        if self.snapshot is None or event is None:
+            return None
+        return self.snapshot.events.get(event)
+
+
+@dataclass(slots=True, eq=False)
+class Element:
+    """Base of every element: the document it sits in, the run context, its pointer."""
+
+    KIND: ClassVar[str] = "element"
+    doc: Document
+    ctx: Context
+    pointer: str
+
+    def at(self, *tokens: str | int) -> str:
+        """A pointer below this element (``field.at("type")`` -> ``/fields/3/type``)."""
+        return jp.join(self.pointer, *tokens)
+
+    def finding(
+        self, message: str, *, fix: str | None = None, pointer: str | None = None
+    ) -> Finding:
+        return Finding(message, self.pointer if pointer is None else pointer, self.doc, fix)
+
+    @property
+    def options(self) -> Options:
+        return self.ctx.options
+
+
+# --- Avro ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class AvroRecord(Element):
+    """A record (or error) definition anywhere in an Avro schema."""
+
+    KIND: ClassVar[str] = "avro record"
+    node: dict[str, Any]
+    fullname: str
+    top: bool  # the schema's top-level type (the event payload)
+
+    @property
+    def name(self) -> str:
+        return self.fullname.rpartition(".")[2]
+
+    @property
+    def namespace(self) -> str:
+        return self.fullname.rpartition(".")[0]
+
+
+@dataclass(slots=True, eq=False)
+class AvroField(Element):
+    """One field of an Avro record."""
+
+    KIND: ClassVar[str] = "avro field"
+    node: dict[str, Any]
+    record: AvroRecord
+
+    @property
+    def name(self) -> str:
+        return str(self.node.get("name", ""))
+
+    @property
+    def type(self) -> Any:
+        return self.node.get("type")
+
+
+@dataclass(slots=True, eq=False)
+class AvroEnum(Element):
+    """An enum definition anywhere in an Avro schema."""
+
+    KIND: ClassVar[str] = "avro enum"
+    node: dict[str, Any]
+    fullname: str
+    top: bool
+
+    @property
+    def name(self) -> str:
+        return self.fullname.rpartition(".")[2]
+
+
+# --- JSON Schema --------------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class JsonRoot(Element):
+    """The root of a JSON Schema document."""
+
+    KIND: ClassVar[str] = "JSON Schema document"
+    node: dict[str, Any]
+
+
+@dataclass(slots=True, eq=False)
+class JsonObject(Element):
+    """A subschema that describes an object (``"type": "object"`` or ``properties``)."""
+
+    KIND: ClassVar[str] = "JSON Schema object"
+    node: dict[str, Any]
+    root: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class JsonProperty(Element):
+    """One entry of an object's ``properties``."""
+
+    KIND: ClassVar[str] = "JSON Schema property"
+    node: Any
+    name: str
+    owner: JsonObject
+    required: bool
+
+
+@dataclass(slots=True, eq=False)
+class JsonDefinition(Element):
+    """One entry of ``$defs`` (or draft 7's ``definitions``): a named, reusable subschema."""
+
+    KIND: ClassVar[str] = "JSON Schema definition"
+    node: Any
+    name: str
+
+
+@dataclass(slots=True, eq=False)
+class JsonEnum(Element):
+    """A subschema with an ``enum`` keyword."""
+
+    KIND: ClassVar[str] = "JSON Schema enum"
+    node: dict[str, Any]
+
+
+# --- format-neutral views -----------------------------------------------------------------
+
+
+class PayloadField(NamedTuple):
+    """A top-level field of an event payload, in terms both schema languages share."""
+
+    name: str
+    pointer: str
+    types: frozenset[str]  # Avro type names / JSON Schema types, "null" when nullable
+    logical: str | None  # Avro logicalType / JSON Schema format
+    required: bool  # a value must be present (not optional, not nullable)
+
+    @property
+    def nullable(self) -> bool:
+        return "null" in self.types
+
+
+@dataclass(slots=True, eq=False)
+class Payload(Element):
+    """The top-level record / root object of a schema: the event's payload."""
+
+    KIND: ClassVar[str] = "event payload"
+    schema: Schema
+    fields: Mapping[str, PayloadField] = field(default_factory=dict)
+
+    @property
+    def avro(self) -> bool:
+        return self.schema.format is SchemaFormat.AVRO
+
+
+# --- manifest -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class EventElement(Element):
+    """An event of the manifest, with its payload."""
+
+    KIND: ClassVar[str] = "manifest event"
+    event: Event
+    payload: Payload
+
+    @property
+    def contracts(self) -> Contracts:
+        assert self.ctx.contracts is not None
+        return self.ctx.contracts
+
+
+@dataclass(slots=True, eq=False)
+class ServiceElement(Element):
+    """A service of the manifest."""
+
+    KIND: ClassVar[str] = "manifest service"
+    service: Service
+
+
+@dataclass(slots=True, eq=False)
+class TopicElement(Element):
+    """A topic and the events published on it (pointer: the first event's ``topic``)."""
+
+    KIND: ClassVar[str] = "manifest topic"
+    topic: str
+    events: list[EventElement]
+
+
+# --- in-schema suppressions ---------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class Suppression(Element):
+    """One entry of an in-schema suppression (``accord.lint.ignore`` / ``x-accord-lint-ignore``).
+
+    ``scope`` is the pointer of the node carrying it: findings at or below it are suppressed.
+    ``problem`` is set when the block itself is malformed (then ``rule`` is None).
+    """
+
+    KIND: ClassVar[str] = "in-schema suppression"
+    scope: str
+    rule: str | None
+    reason: Any
+    problem: str | None = None
+    used: bool = False
+    active: bool = True  # the named rule runs in this lint (unused is only reported then)
+
+    def covers(self, pointer: str) -> bool:
+        s = self.scope
+        return pointer == s or pointer.startswith(s + "/") or s == ""

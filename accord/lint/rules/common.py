@@ -1,0 +1,66 @@
+"""Small predicates the rules share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.lint.naming import Style, words
+
+TEMPORAL_WORDS = frozenset(["at", "time", "timestamp", "ts", "date", "datetime"])
+AVRO_TIME_TYPES = frozenset(
+    [
+        "timestamp-millis",
+        "timestamp-micros",
+        "timestamp-nanos",
+        "local-timestamp-millis",
+        "local-timestamp-micros",
+        "local-timestamp-nanos",
+        "date",
+        "time-millis",
+        "time-micros",
+    ]
+)
+INSTANT_TYPES = frozenset(["timestamp-millis", "timestamp-micros", "timestamp-nanos"])
+
+
+def has_text(value: Any) -> bool:
+    """A non-blank string (a doc of only spaces documents nothing)."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def looks_temporal(name: str) -> bool:
+    """``occurred_at``, ``createdAt``, ``expiry_date``, ``timestamp``..."""
+    parts = words(name)
+    return bool(parts) and parts[-1] in TEMPORAL_WORDS and parts != ["at"]
+
+
+def looks_like_money(name: str, money_words: frozenset[str]) -> bool:
+    return any(w in money_words for w in words(name))
+
+
+def style_problem(kind: str, name: str, style: Style) -> str | None:
+    """The message when ``name`` does not follow ``style``, else None."""
+    if style.matches(name):
+        return None
+    return f"{kind} {name!r} is not {style.describe()}"
+
+
+def non_null_branches(avro_type: Any) -> list[Any]:
+    branches = avro_type if isinstance(avro_type, list) else [avro_type]
+    return [b for b in branches if b != "null"]
+
+
+def avro_type_name(t: Any) -> tuple[str | None, str | None]:
+    """(type, logicalType) of a non-union Avro type; (None, None) for named references."""
+    if isinstance(t, str):
+        return (t, None)
+    if isinstance(t, dict):
+        inner = t.get("type")
+        if isinstance(inner, (dict, list)):
+            return avro_type_name(inner)
+        logical = t.get("logicalType")
+        return (
+            inner if isinstance(inner, str) else None,
+            logical if isinstance(logical, str) else None,
+        )
+    return (None, None)

@@ -1,0 +1,357 @@
+"""Traversal adapters, written once: schemas and the manifest -> the elements rules examine.
+
+Each ``*_elements`` function walks one document and returns its elements grouped by kind,
+building only the kinds some selected rule examines (``wanted``), so a run pays for what it
+checks. Pointers are built as the walk goes (cheap string concatenation); positions are looked
+up only for findings, through the schema's lazy source map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from accord.contracts import Contracts, Schema, SchemaFormat
+from accord.contracts import avro as avro_model
+from accord.contracts import pointer as jp
+from accord.lint.elements import (
+    AvroEnum,
+    AvroField,
+    AvroRecord,
+    Context,
+    Document,
+    Element,
+    EventElement,
+    JsonDefinition,
+    JsonEnum,
+    JsonObject,
+    JsonProperty,
+    JsonRoot,
+    Payload,
+    PayloadField,
+    ServiceElement,
+    Suppression,
+    TopicElement,
+)
+
+AVRO_SUPPRESS = "accord.lint.ignore"
+JSON_SUPPRESS = "x-accord-lint-ignore"
+
+Grouped = dict[type[Element], list[Element]]
+
+# Keywords whose value is one subschema / a map of subschemas / a list of subschemas.
+_ONE = (
+    "items",
+    "additionalItems",
+    "additionalProperties",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contains",
+    "propertyNames",
+    "not",
+    "if",
+    "then",
+    "else",
+)
+_MAP = ("patternProperties", "dependentSchemas")
+_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+_DEFS = ("$defs", "definitions")
+
+
+def _add(out: Grouped, element: Element) -> None:
+    out.setdefault(type(element), []).append(element)
+
+
+# --- Avro ---------------------------------------------------------------------------------
+
+
+class _AvroWalk:
+    def __init__(self, doc: Document, ctx: Context, wanted: Collection[type]):
+        self.doc, self.ctx = doc, ctx
+        self.records = AvroRecord in wanted
+        self.fields = AvroField in wanted
+        self.enums = AvroEnum in wanted
+        self.suppress = doc.schema is not None and AVRO_SUPPRESS in doc.schema.text
+        self.out: Grouped = {}
+        self.named: dict[str, str] = {}  # full name -> record/enum/fixed (for payload types)
+        self.suppressions: list[Suppression] = []
+
+    def node(self, node: Any, ptr: str, ns: str | None, top: bool = False) -> None:
+        if isinstance(node, list):
+            for i, branch in enumerate(node):
+                self.node(branch, f"{ptr}/{i}", ns)
+            return
+        if not isinstance(node, dict):
+            return
+        if self.suppress and AVRO_SUPPRESS in node:
+            self.suppressions.extend(suppressions(self.doc, self.ctx, node[AVRO_SUPPRESS], ptr))
+        t = node.get("type")
+        if t == "record" or t == "error":
+            full = _fullname(node, ns)
+            self.named[full] = "record"
+            record = AvroRecord(self.doc, self.ctx, ptr, node, full, top)
+            if self.records:
+                _add(self.out, record)
+            inner = full.rpartition(".")[0] or None
+            for i, fnode in enumerate(node.get("fields") or ()):
+                fptr = f"{ptr}/fields/{i}"
+                if self.fields:
+                    _add(self.out, AvroField(self.doc, self.ctx, fptr, fnode, record))
+                if self.suppress and AVRO_SUPPRESS in fnode:
+                    self.suppressions.extend(
+                        suppressions(self.doc, self.ctx, fnode[AVRO_SUPPRESS], fptr)
+                    )
+                self.node(fnode.get("type"), fptr + "/type", inner)
+        elif t == "enum":
+            full = _fullname(node, ns)
+            self.named[full] = "enum"
+            if self.enums:
+                _add(self.out, AvroEnum(self.doc, self.ctx, ptr, node, full, top))
+        elif t == "fixed":
+            self.named[_fullname(node, ns)] = "fixed"
+        elif t == "array":
+            self.node(node.get("items"), ptr + "/items", ns)
+        elif t == "map":
+            self.node(node.get("values"), ptr + "/values", ns)
+        elif isinstance(t, (dict, list)):
+            self.node(t, ptr + "/type", ns, top)
+
+
+def _fullname(node: dict[str, Any], ns: str | None) -> str:
+    name = str(node.get("name", ""))
+    own = node.get("namespace", ns)
+    return avro_model.fullname(name, own if isinstance(own, str) and own else None)
+
+
+def _avro_kind(t: Any, named: dict[str, str], ns: str | None) -> tuple[str, str | None]:
+    """(type name, logicalType) of one non-union Avro type."""
+    if isinstance(t, str):
+        if t in avro_model.PRIMITIVES:
+            return t, None
+        full = t if "." in t else avro_model.fullname(t, ns)
+        return named.get(full, named.get(t, "named")), None
+    if isinstance(t, dict):
+        inner = t.get("type")
+        if isinstance(inner, (dict, list)):
+            return _avro_kind(inner, named, ns)
+        logical = t.get("logicalType")
+        return str(inner), logical if isinstance(logical, str) else None
+    return "unknown", None
+
+
+def avro_payload_fields(
+    record: dict[str, Any], named: dict[str, str], ns: str | None
+) -> dict[str, PayloadField]:
+    out: dict[str, PayloadField] = {}
+    for i, f in enumerate(record.get("fields") or ()):
+        t = f.get("type")
+        branches = t if isinstance(t, list) else [t]
+        kinds = [_avro_kind(b, named, ns) for b in branches]
+        types = frozenset(k for k, _ in kinds)
+        logicals = [lg for k, lg in kinds if k != "null"]
+        logical = logicals[0] if len(logicals) == 1 else None
+        name = str(f.get("name"))
+        out[name] = PayloadField(name, f"/fields/{i}", types, logical, "null" not in types)
+    return out
+
+
+def avro_elements(
+    schema: Schema, ctx: Context, event: str | None, wanted: Collection[type]
+) -> tuple[Grouped, Payload | None, list[Suppression]]:
+    doc = Document(schema.file, schema=schema, event=event)
+    walk = _AvroWalk(doc, ctx, wanted)
+    walk.node(schema.data, "", None, top=True)
+    payload = None
+    data = schema.data
+    if isinstance(data, dict) and data.get("type") in ("record", "error"):
+        ns = avro_model.top_level_name(data).rpartition(".")[0] or None
+        fields = avro_payload_fields(data, walk.named, ns) if Payload in wanted else {}
+        payload = Payload(doc, ctx, "/fields", schema, fields)
+    return walk.out, payload, walk.suppressions
+
+
+# --- JSON Schema --------------------------------------------------------------------------
+
+
+def _esc(token: str) -> str:
+    return token if "~" not in token and "/" not in token else jp.escape(token)
+
+
+def _is_object(node: dict[str, Any]) -> bool:
+    t = node.get("type")
+    return t == "object" or (isinstance(t, list) and "object" in t) or "properties" in node
+
+
+class _JsonWalk:
+    def __init__(self, doc: Document, ctx: Context, wanted: Collection[type]):
+        self.doc, self.ctx = doc, ctx
+        self.objects = JsonObject in wanted
+        self.properties = JsonProperty in wanted
+        self.enums = JsonEnum in wanted
+        self.definitions = JsonDefinition in wanted
+        self.suppress = doc.schema is not None and JSON_SUPPRESS in doc.schema.text
+        self.out: Grouped = {}
+        self.suppressions: list[Suppression] = []
+
+    def node(self, node: Any, ptr: str, root: bool = False) -> None:
+        if not isinstance(node, dict):
+            return
+        if self.suppress and JSON_SUPPRESS in node:
+            self.suppressions.extend(suppressions(self.doc, self.ctx, node[JSON_SUPPRESS], ptr))
+        if "enum" in node and self.enums:
+            _add(self.out, JsonEnum(self.doc, self.ctx, ptr, node))
+        props = node.get("properties")
+        if _is_object(node):
+            owner = JsonObject(self.doc, self.ctx, ptr, node, root)
+            if self.objects:
+                _add(self.out, owner)
+            if isinstance(props, dict):
+                required = node.get("required")
+                names = set(required) if isinstance(required, list) else ()
+                for name, sub in props.items():
+                    pptr = f"{ptr}/properties/{_esc(name)}"
+                    if self.properties:
+                        prop = JsonProperty(
+                            self.doc, self.ctx, pptr, sub, name, owner, name in names
+                        )
+                        _add(self.out, prop)
+                    self.node(sub, pptr)
+        for key in _ONE:
+            if key in node:
+                sub = node[key]
+                if isinstance(sub, list):  # draft 7 tuple form of items
+                    for i, item in enumerate(sub):
+                        self.node(item, f"{ptr}/{key}/{i}")
+                else:
+                    self.node(sub, f"{ptr}/{key}")
+        for key in _LIST:
+            subs = node.get(key)
+            if isinstance(subs, list):
+                for i, sub in enumerate(subs):
+                    self.node(sub, f"{ptr}/{key}/{i}")
+        for key in _MAP:
+            subs = node.get(key)
+            if isinstance(subs, dict):
+                for name, sub in subs.items():
+                    self.node(sub, f"{ptr}/{key}/{_esc(name)}")
+        for key in _DEFS:
+            subs = node.get(key)
+            if isinstance(subs, dict):
+                for name, sub in subs.items():
+                    dptr = f"{ptr}/{key}/{_esc(name)}"
+                    if self.definitions:
+                        _add(self.out, JsonDefinition(self.doc, self.ctx, dptr, sub, name))
+                    self.node(sub, dptr)
+
+
+def _json_types(node: Any) -> frozenset[str]:
+    if not isinstance(node, dict):
+        return frozenset()
+    t = node.get("type")
+    if isinstance(t, str):
+        return frozenset([t])
+    if isinstance(t, list):
+        return frozenset(x for x in t if isinstance(x, str))
+    values = node["enum"] if isinstance(node.get("enum"), list) else None
+    if values is None and "const" in node:
+        values = [node["const"]]
+    if values is not None:
+        names = {str: "string", bool: "boolean", int: "integer", float: "number"}
+        return frozenset(names.get(type(v), "null" if v is None else "object") for v in values)
+    return frozenset()
+
+
+def json_payload_fields(data: dict[str, Any]) -> dict[str, PayloadField]:
+    from accord.contracts.jsonschema import property_schema
+
+    props = data.get("properties")
+    if not isinstance(props, dict):
+        return {}
+    required = data.get("required")
+    names = set(required) if isinstance(required, list) else set()
+    out: dict[str, PayloadField] = {}
+    for name in props:
+        sub = property_schema(data, name)
+        types = _json_types(sub)
+        fmt = sub.get("format") if isinstance(sub, dict) else None
+        out[name] = PayloadField(
+            name,
+            f"/properties/{_esc(name)}",
+            types,
+            fmt if isinstance(fmt, str) else None,
+            name in names and "null" not in types,
+        )
+    return out
+
+
+def json_elements(
+    schema: Schema, ctx: Context, event: str | None, wanted: Collection[type]
+) -> tuple[Grouped, Payload | None, list[Suppression]]:
+    doc = Document(schema.file, schema=schema, event=event)
+    walk = _JsonWalk(doc, ctx, wanted)
+    data = schema.data
+    if isinstance(data, dict) and JsonRoot in wanted:
+        _add(walk.out, JsonRoot(doc, ctx, "", data))
+    walk.node(data, "", root=True)
+    payload = None
+    if isinstance(data, dict) and _is_object(data):
+        fields = json_payload_fields(data) if Payload in wanted else {}
+        payload = Payload(doc, ctx, "/properties", schema, fields)
+    return walk.out, payload, walk.suppressions
+
+
+def schema_elements(
+    schema: Schema, ctx: Context, event: str | None, wanted: Collection[type]
+) -> tuple[Grouped, Payload | None, list[Suppression]]:
+    """Every element of one schema document, its payload view and its suppressions."""
+    if schema.format is SchemaFormat.AVRO:
+        return avro_elements(schema, ctx, event, wanted)
+    return json_elements(schema, ctx, event, wanted)
+
+
+# --- manifest -----------------------------------------------------------------------------
+
+
+def manifest_elements(
+    contracts: Contracts, ctx: Context, payloads: dict[str, Payload], wanted: Collection[type]
+) -> Grouped:
+    """Events (with their payloads), services and topics of the manifest."""
+    doc = Document(contracts.manifest_file, contracts=contracts)
+    out: Grouped = {}
+    events: dict[str, EventElement] = {}
+    for name in sorted(contracts.events):
+        event = contracts.events[name]
+        payload = payloads.get(name) or Payload(
+            Document(event.schema.file, schema=event.schema, event=name), ctx, "", event.schema
+        )
+        element = EventElement(doc, ctx, jp.join("/events", name), event, payload)
+        events[name] = element
+        if EventElement in wanted:
+            _add(out, element)
+    if ServiceElement in wanted:
+        for name in sorted(contracts.services):
+            service = contracts.services[name]
+            _add(out, ServiceElement(doc, ctx, jp.join("/services", name), service))
+    if TopicElement in wanted:
+        for topic in contracts.topics:
+            on_topic = [events[e.name] for e in contracts.events_on(topic)]
+            pointer = jp.join(on_topic[0].pointer, "topic")
+            _add(out, TopicElement(doc, ctx, pointer, topic, on_topic))
+    return out
+
+
+# --- suppressions -------------------------------------------------------------------------
+
+
+def suppressions(doc: Document, ctx: Context, block: Any, scope: str) -> list[Suppression]:
+    """The entries of one suppression block (``{RULE_ID: reason}``) on the node at ``scope``."""
+    avro = doc.schema is None or doc.schema.format is SchemaFormat.AVRO
+    key = AVRO_SUPPRESS if avro else JSON_SUPPRESS
+    ptr = jp.join(scope, key)
+    if not isinstance(block, dict) or not block:
+        problem = f"`{key}` must be a non-empty object mapping rule IDs to reasons"
+        return [Suppression(doc, ctx, ptr, scope, None, None, problem)]
+    return [
+        Suppression(doc, ctx, jp.join(ptr, rule_id), scope, rule_id, reason)
+        for rule_id, reason in block.items()
+    ]
