@@ -131,11 +131,14 @@ def default_against(start: Path, *, history: bool = False) -> GitSource:
             hint="pass --against DIR (another checkout) or run inside the git repository",
         )
     branch = repo.default_branch()
-    if branch is not None:
+    head = repo.resolve("HEAD")
+    if branch is not None and head is not None:
         base = repo.merge_base("HEAD", branch)
-        if base is not None:
-            return GitSource(base, start=start, history=history, label=f"merge-base({branch})")
-    return GitSource("HEAD", start=start, history=history)
+        if base is not None and base != head:
+            why = f"no --against given: comparing with the merge base of HEAD and {branch}"
+            return GitSource(base, start=start, history=history, label=base[:12], why=why)
+    why = "no --against given: comparing the working tree with HEAD"
+    return GitSource("HEAD", start=start, history=history, why=why)
 
 
 # --- directory --------------------------------------------------------------------------------
@@ -203,6 +206,7 @@ class GitSource:
     start: Path = field(default_factory=Path.cwd)
     history: bool = False
     label: str | None = None
+    why: str | None = None  # how the ref was chosen (the default), for the report
 
     @property
     def description(self) -> str:
@@ -216,7 +220,7 @@ class GitSource:
                 " repository",
                 hint="compare against a directory instead: --against ../other-checkout",
             )
-        notes: list[str] = []
+        notes: list[str] = [self.why] if self.why else []
         commit = repo.resolve(self.ref)
         if commit is None and repo.shallow and repo.deepen():
             notes.append("the clone was shallow; accord fetched its full history")
@@ -264,8 +268,7 @@ class GitSource:
         wanted = [
             name
             for name, event in other.events.items()
-            if self.history
-            or current.events.get(name, event).compatibility.transitive
+            if self.history or current.events.get(name, event).compatibility.transitive
         ]
         if not wanted:
             return {}
