@@ -30,6 +30,7 @@ from accord.lint.elements import (
     Suppression,
     TopicElement,
 )
+from accord.lint.history import previous_versions
 from accord.lint.registry import Rule, all_rules
 from accord.lint.walk import Grouped, manifest_elements, schema_elements
 from accord.report import Report
@@ -167,14 +168,16 @@ def lint(
     *,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
-    against: Snapshot | None = None,
+    against: Snapshot | str | None = None,
 ) -> LintResult:
     """Lint the contracts of ``manifest`` (default: found from the working directory).
 
     ``paths`` limit the report to those files (folders: every schema below them); schema files
     the manifest does not name are linted on their own, without the manifest rules. ``select``
     and ``ignore`` are ``--select`` / ``--ignore`` (rule IDs or categories). ``against`` is the
-    previous state of the contracts, for the rules about history.
+    previous state of the contracts for the rules about history: a :class:`Snapshot`, an
+    ``--against`` spec (``git:REF``, a folder, ``registry[:URL]``), ``"auto"`` (the git
+    history when inside a git work tree) or None (skip the history part).
 
     Raises :class:`InputError` (exit 2) for an invalid manifest, schema or configuration.
     """
@@ -192,7 +195,7 @@ def lint(
     if problems:
         raise ManifestError("invalid `lint` configuration in accord.yaml", problems=problems)
     config = with_cli(config, select, ignore)
-    return run(contracts, config, requested, against)
+    return run(contracts, config, requested, previous_versions(against, contracts))
 
 
 def _manifest_path(manifest: Path | str | None, requested: list[Path]) -> Path | None:

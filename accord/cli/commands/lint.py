@@ -13,7 +13,7 @@ from accord.cli import output
 from accord.cli.state import state
 from accord.errors import EXIT_FINDINGS, EXIT_OK
 from accord.lint import lint as run_lint
-from accord.lint.history import previous_versions
+from accord.lint.history import AUTO
 from accord.report import Format, render
 
 HELP = """Lint the event contracts: naming, docs, evolvability, the event envelope and the
@@ -88,10 +88,12 @@ def lint(
         ),
     ] = None,
 ) -> None:
-    manifest = state(ctx).manifest
-    snapshot = previous_versions(against, manifest, paths or [])
     result = run_lint(
-        manifest, paths or [], select=select or [], ignore=ignore or [], against=snapshot
+        state(ctx).manifest,
+        paths or [],
+        select=select or [],
+        ignore=ignore or [],
+        against=against or AUTO,
     )
     color = fmt is Format.text and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     output.data(render(fmt, result.report(), color=color))

@@ -13,6 +13,7 @@ from accord.cli.state import state
 from accord.contracts import Contracts, try_load, try_read_schema
 from accord.diagnostics import Diagnostic, sort_diagnostics
 from accord.errors import EXIT_INPUT, EXIT_OK
+from accord.lint import config_problems
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +45,10 @@ def validate(
             problems.extend(try_read_schema(path)[1])
     else:
         contracts, problems = try_load(state(ctx).manifest)
+        if contracts is not None:
+            # The manifest schema types `lint:` as a free object; accord.lint checks its content.
+            problems = config_problems(contracts)
+            contracts = None if problems else contracts
     problems = sort_diagnostics(problems)
     if fmt is TextOrJson.json:
         output.emit_json(
