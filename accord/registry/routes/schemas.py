@@ -1,0 +1,81 @@
+"""``/schemas``: schemas by global id or guid, where they are used, and the schema types."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from accord.registry.model import SchemaType
+from accord.registry.routes.common import (
+    Deleted,
+    Limit,
+    Offset,
+    RegistryDep,
+    RegistryJSON,
+    page,
+    raw_schema,
+)
+
+router = APIRouter(prefix="/schemas", tags=["schemas"])
+
+
+@router.get("", summary="List the latest or every version of every subject")
+def list_schemas(
+    registry: RegistryDep,
+    subjectPrefix: str = "",
+    deleted: Deleted = False,
+    latestOnly: bool = False,
+    offset: Offset = 0,
+    limit: Limit = -1,
+) -> Response:
+    found = registry.schemas(prefix=subjectPrefix, deleted=deleted, latest_only=latestOnly)
+    return RegistryJSON(page([v.to_dict() for v in found], offset, limit))
+
+
+@router.get("/types", summary="The schema types this registry accepts")
+def schema_types() -> Response:
+    return RegistryJSON([t.value for t in SchemaType])
+
+
+@router.get("/ids/{schema_id}", summary="A schema by its global id")
+def by_id(schema_id: int, registry: RegistryDep, subject: str | None = None) -> Response:
+    # ``subject`` (sent by deserializers) is accepted and not needed: ids are global.
+    return RegistryJSON(registry.schema(schema_id).to_dict())
+
+
+@router.get("/ids/{schema_id}/schema", summary="A schema's text by its global id")
+def text_by_id(schema_id: int, registry: RegistryDep) -> Response:
+    return raw_schema(registry.schema(schema_id).text)
+
+
+@router.get("/ids/{schema_id}/subjects", summary="Subjects using a schema id")
+def subjects_of(
+    schema_id: int,
+    registry: RegistryDep,
+    subject: str | None = None,
+    deleted: Deleted = False,
+    offset: Offset = 0,
+    limit: Limit = -1,
+) -> Response:
+    found = registry.usages(schema_id, subject=subject, deleted=deleted)
+    return RegistryJSON(page(sorted({u.subject for u in found}), offset, limit))
+
+
+@router.get("/ids/{schema_id}/versions", summary="Subject versions using a schema id")
+def versions_of(
+    schema_id: int,
+    registry: RegistryDep,
+    subject: str | None = None,
+    deleted: Deleted = False,
+    offset: Offset = 0,
+    limit: Limit = -1,
+) -> Response:
+    found = registry.usages(schema_id, subject=subject, deleted=deleted)
+    pairs = [{"subject": u.subject, "version": u.version} for u in found]
+    return RegistryJSON(page(pairs, offset, limit))
+
+
+@router.get("/guids/{guid}", summary="A schema by its guid")
+def by_guid(guid: str, registry: RegistryDep) -> Response:
+    found = registry.schema_by_guid(guid)
+    return RegistryJSON({**found.to_dict(), "id": found.id})
