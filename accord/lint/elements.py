@@ -249,7 +249,7 @@ class ServiceElement(Element):
 
 @dataclass(slots=True, eq=False)
 class TopicElement(Element):
-    """A topic and the events published on it (pointer: the first event's ``topic``)."""
+    """A topic and its events in manifest order (pointer: the first event's ``topic``)."""
 
     KIND: ClassVar[str] = "manifest topic"
     topic: str

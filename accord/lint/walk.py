@@ -334,7 +334,8 @@ def manifest_elements(
             _add(out, ServiceElement(doc, ctx, jp.join("/services", name), service))
     if TopicElement in wanted:
         for topic in contracts.topics:
-            on_topic = [events[e.name] for e in contracts.events_on(topic)]
+            # In manifest order: "the first event" of a topic is the first one declared.
+            on_topic = [events[n] for n, e in contracts.events.items() if e.topic == topic]
             pointer = jp.join(on_topic[0].pointer, "topic")
             _add(out, TopicElement(doc, ctx, pointer, topic, on_topic))
     return out

@@ -177,7 +177,7 @@ def topology_topic_key_mismatch(topic: TopicElement) -> Iterator[Finding]:
 
     ## What it does
     For every topic carrying several events, reports each event whose `key` field (or its
-    type) differs from the first event's on that topic (by event name).
+    type) differs from that of the topic's first event in accord.yaml.
 
     ## Why is this bad?
     Events share a topic so that consumers see them in order, and order holds only within a
@@ -231,7 +231,7 @@ def topology_topic_mixed_formats(topic: TopicElement) -> Iterator[Finding]:
 
     ## What it does
     For every topic carrying several events, reports each event whose schema format differs
-    from the first event's on that topic.
+    from that of the topic's first event in accord.yaml.
 
     ## Why is this bad?
     A consumer of a topic is configured with one value deserializer. Confluent's Avro
