@@ -70,7 +70,7 @@ def accord_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrokerEn
     try:
         yield BrokerEndpoint(broker.bootstrap_servers, external=False, log_file=log_file)
     finally:
-        broker.stop()
+        broker.stop(timeout=1.0)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,539 @@
+"""The consumer loop: decode, deduplicate, handle in a transaction, commit, and never stop on a
+bad event.
+
+For each batch polled from the broker:
+
+1. Decode every message with the codec. Bytes that are not an event this service reads
+   (corrupt framing, unknown or incompatible writer schema) go to ``<topic>.dlq`` at once.
+2. Open one database transaction; skip events whose id the inbox already holds (redeliveries)
+   and, with a :class:`VersionCheck`, events older than what was applied; run the handlers;
+   record the event ids in the inbox; commit. If a handler raises, roll the batch back and
+   process its events one at a time, each in its own transaction, retrying the failing one with
+   backoff (:class:`~accord.runtime.retry.RetryPolicy`) and dead-lettering it when retries run
+   out; the events after it are processed as usual.
+3. Only then commit the offsets to Kafka. A crash anywhere before that redelivers the batch, and
+   the inbox makes the redelivery harmless: at-least-once delivery, effects applied once.
+
+Events of one key are on one partition and one partition is processed in order by one thread,
+so per-key order holds. On a rebalance the offsets of the partitions given up are committed
+first; ``stop()`` finishes the event at hand, commits and leaves the group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
+
+from accord.errors import RegistryError, RuntimeFailure
+from accord.runtime import headers as h
+from accord.runtime import inbox
+from accord.runtime.context import HandlerContext, running
+from accord.runtime.db import Database, Transaction
+from accord.runtime.dlq import DLQ_SUFFIX, DeadLetterWriter, dead_letter_topic
+from accord.runtime.events import (
+    Codec,
+    DecodeError,
+    EventType,
+    Handler,
+    IncompatibleWriterSchema,
+    Metadata,
+    UnknownWriterSchema,
+)
+from accord.runtime.metrics import Counter, Metrics
+from accord.runtime.producer import RecordProducer
+from accord.runtime.retry import RetryPolicy
+from accord.runtime.settings import KafkaSettings
+from accord.runtime.topics import DEFAULT_PARTITIONS, ensure_topics
+from accord.runtime.tracing import use_trace
+
+log = logging.getLogger("accord.runtime.consumer")
+
+CONSUMER_DEFAULTS: Mapping[str, Any] = {
+    "enable.auto.commit": False,
+    "enable.auto.offset.store": False,
+    # Without a committed offset, start at the beginning: "latest" lands mid-log on the
+    # embedded broker, and a new service must see the history anyway.
+    "auto.offset.reset": "earliest",
+    "session.timeout.ms": 6000,
+    "heartbeat.interval.ms": 1000,
+    "fetch.wait.max.ms": 100,
+}
+_INFRA_BACKOFF_MAX_S = 5.0
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    """Skip an event whose ``version_field`` is not above the highest version applied for the
+    same ``entity`` and ``key_field`` value (events of several types may share an entity)."""
+
+    entity: str
+    key_field: str
+    version_field: str = "version"
+
+
+class _Stopping(Exception):
+    """Stop was requested while waiting to retry; leave the rest of the batch uncommitted."""
+
+
+class _HandlerFailed(Exception):
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class _Item:
+    message: Message
+    event: EventType
+    metadata: Metadata
+    event_id: str
+    handler: Handler
+
+
+@dataclass
+class _Offsets:
+    """Next offsets to commit, per partition, for events whose processing has committed."""
+
+    pending: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def done(self, message: Message) -> None:
+        key = (message.topic() or "", message.partition() or 0)
+        self.pending[key] = (message.offset() or 0) + 1
+
+    def take(self, only: Sequence[TopicPartition] | None = None) -> list[TopicPartition]:
+        keys = (
+            sorted(self.pending)
+            if only is None
+            else sorted(k for k in ((tp.topic, tp.partition) for tp in only) if k in self.pending)
+        )
+        return [TopicPartition(t, p, self.pending.pop((t, p))) for t, p in keys]
+
+
+class EventConsumer:
+    """Runs generated handlers over a consumer group (see the module docstring).
+
+    consumer = EventConsumer(
+        group_id="order",
+        handlers=order_contracts.handlers(),   # {UserCreated: on_user_created, ...}
+        codec=codec, db=db,
+    )
+    consumer.start()        # background thread; or consumer.run() to block
+    ...
+    consumer.stop()
+    """
+
+    def __init__(
+        self,
+        *,
+        group_id: str,
+        handlers: Mapping[type[EventType], Handler],
+        codec: Codec,
+        db: Database,
+        settings: KafkaSettings | None = None,
+        retry: RetryPolicy | None = None,
+        version_checks: Mapping[type[EventType], VersionCheck] | None = None,
+        config: Mapping[str, Any] | None = None,
+        metrics: Metrics | None = None,
+        batch_size: int = 500,
+        dlq_suffix: str = DLQ_SUFFIX,
+        create_topics: bool = True,
+        partitions: int = DEFAULT_PARTITIONS,
+        on_outbox_commit: Any = None,
+    ) -> None:
+        if not handlers:
+            raise ValueError("EventConsumer needs at least one handler")
+        self.group_id = group_id
+        self.handlers = dict(handlers)
+        self.codec = codec
+        self.db = db
+        self.settings = settings or KafkaSettings.resolve()
+        self.retry = retry or RetryPolicy()
+        self.version_checks = dict(version_checks or {})
+        self.metrics = metrics or Metrics()
+        self.batch_size = batch_size
+        self.create_topics = create_topics
+        self.partitions = partitions
+        self.on_outbox_commit = on_outbox_commit
+        self.topics = tuple(sorted({cls.TOPIC for cls in self.handlers}))
+        self._readers = {
+            topic: tuple(sorted((c for c in self.handlers if topic == c.TOPIC), key=_name))
+            for topic in self.topics
+        }
+        self._config = self.settings.config(CONSUMER_DEFAULTS, config, {"group.id": group_id})
+        self.dead_letters = DeadLetterWriter(
+            RecordProducer(self.settings, metrics=self.metrics, create_topics=create_topics),
+            suffix=dlq_suffix,
+        )
+        self.assigned = threading.Event()  # set once partitions are assigned (tests wait on it)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._offsets = _Offsets()
+        self._consumer: Consumer | None = None
+        self._last_lag = 0.0
+        self._last_topic_check = 0.0
+        inbox.install(db)
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> EventConsumer:
+        """Run in a daemon thread until :meth:`stop`."""
+        self._thread = threading.Thread(
+            target=self.run, name=f"accord-consumer-{self.group_id}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish the event at hand, commit offsets, leave the group."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Consume until ``stop`` (or :meth:`stop`) is set."""
+        if stop is not None:
+            self._stop = stop
+        if self.create_topics:
+            self._ensure_topics()
+        consumer = Consumer(self._config)
+        self._consumer = consumer
+        consumer.subscribe(
+            list(self.topics),
+            on_assign=self._on_assign,
+            on_revoke=self._on_revoke,
+            on_lost=self._on_lost,
+        )
+        try:
+            while not self._stop.is_set():
+                messages = consumer.consume(self.batch_size, 0.2)
+                if messages:
+                    with contextlib.suppress(_Stopping):
+                        self._process(messages)
+                    self._commit(asynchronous=True)
+                self._update_lag()
+        finally:
+            self._commit(asynchronous=False)
+            consumer.close()
+            self._consumer = None
+            self.dead_letters.producer.close(5.0)
+
+    # -- rebalance -----------------------------------------------------------------------
+
+    def _on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        log.info("partitions assigned", extra={"partitions": _names(partitions)})
+        if partitions:
+            self.assigned.set()
+
+    def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        # Everything processed so far has committed in the database: hand its offsets over
+        # with the partitions, so the next owner does not redo it.
+        offsets = self._offsets.take(partitions)
+        if offsets:
+            try:
+                consumer.commit(offsets=offsets, asynchronous=False)
+            except Exception as exc:  # the inbox covers a lost commit
+                log.warning("commit on revoke failed", extra={"error": str(exc)})
+        log.info("partitions revoked", extra={"partitions": _names(partitions)})
+        self.assigned.clear()
+
+    def _on_lost(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        self._offsets.take(partitions)  # cannot commit for partitions we no longer own
+        log.warning("partitions lost", extra={"partitions": _names(partitions)})
+        self.assigned.clear()
+
+    def _commit(self, *, asynchronous: bool) -> None:
+        offsets = self._offsets.take()
+        if offsets and self._consumer is not None:
+            try:
+                if asynchronous:
+                    self._consumer.commit(offsets=offsets, asynchronous=True)
+                else:
+                    self._consumer.commit(offsets=offsets, asynchronous=False)
+            except Exception as exc:  # redelivery is safe: the inbox skips processed events
+                log.warning("offset commit failed", extra={"error": str(exc)})
+
+    # -- one batch -----------------------------------------------------------------------
+
+    def _process(self, messages: list[Message]) -> None:
+        items: list[_Item] = []
+        for message in messages:
+            error = message.error()
+            if error is not None:
+                self._on_kafka_error(error)
+                continue
+            self.metrics.add(Counter.CONSUMED)
+            item = self._decode(message)
+            if item is None:
+                self._offsets.done(message)  # dead-lettered
+            else:
+                items.append(item)
+        if items:
+            self._apply(items)
+
+    def _decode(self, message: Message) -> _Item | None:
+        topic = message.topic() or ""
+        readers = self._readers.get(topic, ())
+        value = message.value()
+        failures = 0
+        while True:
+            try:
+                if value is None:
+                    raise _undecodable("message has no value (a tombstone)")
+                event, schema_id = self.codec.decode(value, readers)
+                break
+            except DecodeError as exc:
+                self._dead_letter(message, _decode_reason(exc), exc, attempts=0)
+                return None
+            except RegistryError as exc:
+                # The registry is down, not the event bad: wait for it, however long.
+                failures += 1
+                log.warning("registry unavailable; decode retried", extra={"error": str(exc)})
+                self._wait(min(_INFRA_BACKOFF_MAX_S, self.retry.delay_s(failures)))
+        handler = self.handlers.get(type(event))
+        if handler is None:
+            error = UnknownWriterSchema(
+                f"decoded as {type(event).__name__}, which this consumer has no handler for",
+                schema_id=schema_id,
+            )
+            self._dead_letter(message, "unknown-schema", error, attempts=0)
+            return None
+        headers = h.from_kafka(message.headers())
+        metadata = Metadata(
+            topic=topic,
+            partition=message.partition() or 0,
+            offset=message.offset() or 0,
+            key=message.key(),
+            headers=headers,
+            schema_id=schema_id,
+            timestamp_ms=message.timestamp()[1] if message.timestamp()[0] else None,
+        )
+        event_id = (
+            metadata.event_id
+            or _str_or_none(getattr(event, "event_id", None))
+            or f"{topic}/{metadata.partition}/{metadata.offset}"
+        )
+        return _Item(message, event, metadata, event_id, handler)
+
+    def _apply(self, items: list[_Item]) -> None:
+        """All items in one transaction; on a handler failure, one at a time."""
+        try:
+            outcomes = self._infra_retry(lambda: self._apply_batch(items))
+        except _HandlerFailed:
+            for item in items:
+                self._apply_one(item)
+            return
+        for item, outcome in zip(items, outcomes, strict=True):
+            self.metrics.add(outcome)
+            self._offsets.done(item.message)
+
+    def _apply_batch(self, items: list[_Item]) -> list[Counter]:
+        outcomes: list[Counter] = []
+        with self.db.transaction() as tx:
+            already = inbox.seen(tx, self.group_id, [i.event_id for i in items])
+            entries: list[inbox.InboxEntry] = []
+            for item in items:
+                if item.event_id in already:
+                    outcomes.append(Counter.DUPLICATES)
+                    continue
+                already.add(item.event_id)  # a duplicate within the batch
+                outcomes.append(self._handle(tx, item))
+                entries.append(_entry(item))
+            inbox.record(tx, self.group_id, entries)
+        return outcomes
+
+    def _apply_one(self, item: _Item) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                outcome = self._infra_retry(lambda: self._apply_single(item))
+            except _HandlerFailed as failed:
+                if self.retry.gives_up_after(attempt, failed.error):
+                    self._dead_letter(item.message, "handler", failed.error, attempts=attempt)
+                    self._offsets.done(item.message)
+                    return
+                self.metrics.add(Counter.RETRIED)
+                log.warning(
+                    "handler failed; retrying",
+                    extra={**_where(item), "attempt": attempt, "error": repr(failed.error)},
+                )
+                self._wait(self.retry.delay_s(attempt))
+                continue
+            self.metrics.add(outcome)
+            self._offsets.done(item.message)
+            return
+
+    def _apply_single(self, item: _Item) -> Counter:
+        with self.db.transaction() as tx:
+            if inbox.seen(tx, self.group_id, [item.event_id]):
+                return Counter.DUPLICATES
+            outcome = self._handle(tx, item)
+            inbox.record(tx, self.group_id, [_entry(item)])
+        return outcome
+
+    def _handle(self, tx: Transaction, item: _Item) -> Counter:
+        """Run the handler (unless the version check says the event is stale)."""
+        ctx = HandlerContext(
+            tx=tx,
+            metadata=item.metadata,
+            group=self.group_id,
+            codec=self.codec,
+            on_outbox_commit=self.on_outbox_commit,
+            metrics=self.metrics,
+        )
+        try:
+            with running(ctx), use_trace(item.metadata.traceparent):
+                check = self.version_checks.get(type(item.event))
+                if check is not None and not ctx.is_newer(
+                    check.entity,
+                    str(getattr(item.event, check.key_field)),
+                    int(getattr(item.event, check.version_field)),
+                ):
+                    return Counter.STALE
+                item.handler(item.event, item.metadata)
+        except Exception as exc:
+            raise _HandlerFailed(exc) from exc
+        return Counter.PROCESSED
+
+    def _infra_retry(self, work: Any) -> Any:
+        """Run ``work``; retry failures of the database itself (not of handlers) until it
+        works again or stop is requested: those say nothing about the event."""
+        failures = 0
+        while True:
+            try:
+                return work()
+            except _HandlerFailed:
+                raise
+            except Exception as exc:
+                failures += 1
+                log.error("database transaction failed; retrying", extra={"error": repr(exc)})
+                self._wait(min(_INFRA_BACKOFF_MAX_S, self.retry.delay_s(failures)))
+
+    def _dead_letter(
+        self, message: Message, reason: str, error: BaseException, *, attempts: int
+    ) -> None:
+        failures = 0
+        while True:
+            try:
+                topic = self.dead_letters.write(
+                    message, reason=reason, error=error, attempts=attempts, group=self.group_id
+                )
+                break
+            except RuntimeFailure as exc:
+                failures += 1
+                log.error("dead letter not written; retrying", extra={"error": exc.message})
+                self._wait(min(_INFRA_BACKOFF_MAX_S, self.retry.delay_s(failures)))
+        self.metrics.add(Counter.DEAD_LETTERED)
+        log.error(
+            "event dead-lettered",
+            extra={
+                "topic": message.topic(),
+                "partition": message.partition(),
+                "offset": message.offset(),
+                "dead_letter_topic": topic,
+                "reason": reason,
+                "error": str(error),
+                "attempts": attempts,
+            },
+        )
+
+    def _wait(self, seconds: float) -> None:
+        if self._stop.wait(seconds):
+            raise _Stopping
+
+    # -- broker events -------------------------------------------------------------------
+
+    def _on_kafka_error(self, error: KafkaError) -> None:
+        code = error.code()
+        if code == KafkaError._PARTITION_EOF:
+            return
+        if error.fatal():
+            raise RuntimeFailure(f"consumer failed: {error.str()}")
+        if code in (KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._UNKNOWN_TOPIC):
+            # The broker lost our topics (the embedded one forgets everything on restart).
+            if self.create_topics and time.monotonic() - self._last_topic_check > 2.0:
+                self._last_topic_check = time.monotonic()
+                log.warning("subscribed topic missing; creating it", extra={"error": error.str()})
+                try:
+                    self._ensure_topics()
+                except RuntimeFailure as exc:
+                    log.warning("cannot create topics yet", extra={"error": exc.message})
+            return
+        log.warning("broker error (the client retries)", extra={"error": error.str()})
+
+    def _ensure_topics(self) -> None:
+        topics = [*self.topics]
+        topics += [dead_letter_topic(t, self.dead_letters.suffix) for t in self.topics]
+        ensure_topics(self.settings, topics, partitions=self.partitions)
+
+    def _update_lag(self) -> None:
+        now = time.monotonic()
+        consumer = self._consumer
+        if consumer is None or now - self._last_lag < 1.0:
+            return
+        self._last_lag = now
+        try:
+            assignment = consumer.assignment()
+            positions = consumer.position(assignment) if assignment else []
+        except Exception:
+            return
+        lag: dict[str, int] = {}
+        for tp in positions:
+            try:
+                low, high = consumer.get_watermark_offsets(tp, cached=True)
+            except Exception:
+                continue
+            if high < 0:
+                continue
+            position = tp.offset if tp.offset >= 0 else low
+            lag[f"{tp.topic}[{tp.partition}]"] = max(0, high - position)
+        self.metrics.set_lag(lag)
+
+
+def _name(cls: type[EventType]) -> str:
+    return cls.EVENT_NAME
+
+
+def _names(partitions: Sequence[TopicPartition]) -> list[str]:
+    return sorted(f"{tp.topic}[{tp.partition}]" for tp in partitions)
+
+
+def _entry(item: _Item) -> inbox.InboxEntry:
+    meta = item.metadata
+    return (item.event_id, meta.topic, meta.partition, meta.offset)
+
+
+def _where(item: _Item) -> dict[str, Any]:
+    meta = item.metadata
+    return {
+        "topic": meta.topic,
+        "partition": meta.partition,
+        "offset": meta.offset,
+        "event_id": item.event_id,
+        "event_type": type(item.event).__name__,
+    }
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _undecodable(reason: str) -> DecodeError:
+    from accord.runtime.events import UndecodableMessage
+
+    return UndecodableMessage(reason)
+
+
+def _decode_reason(error: DecodeError) -> str:
+    if isinstance(error, IncompatibleWriterSchema):
+        return "incompatible-schema"
+    if isinstance(error, UnknownWriterSchema):
+        return "unknown-schema"
+    return "undecodable"

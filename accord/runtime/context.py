@@ -1,0 +1,77 @@
+"""What a handler can reach while it runs: the transaction it shares with the inbox, a
+publisher writing into that transaction's outbox, and version checks.
+
+Handlers keep the generated signature ``handler(event, metadata)``; inside one, call
+:func:`current`::
+
+    def on_order_placed(event: OrderPlaced, meta: Metadata) -> None:
+        ctx = current()
+        ctx.tx.execute("UPDATE stock SET reserved = reserved + ? WHERE sku = ?", (...))
+        ctx.publish(StockUpdated(...))           # outbox row in the same transaction
+
+Everything the handler writes through ``ctx.tx`` commits together with the inbox record of the
+event, so a redelivered event is skipped and a failed one leaves no trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from accord.errors import RuntimeFailure
+from accord.runtime import inbox
+from accord.runtime.db import Transaction
+from accord.runtime.events import Codec, EventType, Metadata
+from accord.runtime.metrics import Metrics
+from accord.runtime.outbox import OutboxPublisher
+
+
+@dataclass(frozen=True)
+class HandlerContext:
+    tx: Transaction
+    metadata: Metadata
+    group: str
+    codec: Codec
+    on_outbox_commit: Callable[[], None] | None = None
+    metrics: Metrics | None = None
+
+    @property
+    def outbox(self) -> OutboxPublisher:
+        """A publisher whose events commit with this handler's transaction."""
+        return OutboxPublisher(
+            self.tx, self.codec, on_commit=self.on_outbox_commit, metrics=self.metrics
+        )
+
+    def publish(self, event: EventType, *, headers: Mapping[str, str] | None = None) -> None:
+        """Write ``event`` to the outbox in this transaction (it carries this event's trace)."""
+        self.outbox.publish(event, headers=headers)
+
+    def is_newer(self, entity: str, key: str, version: int) -> bool:
+        """Record ``version`` of ``entity``/``key`` and say whether it is newer than every
+        version applied before; skip the update when it is not."""
+        return inbox.newer_version(self.tx, entity, key, version)
+
+
+_current: ContextVar[HandlerContext | None] = ContextVar("accord_handler", default=None)
+
+
+def current() -> HandlerContext:
+    """The context of the handler running now; :class:`RuntimeFailure` outside a handler."""
+    ctx = _current.get()
+    if ctx is None:
+        raise RuntimeFailure(
+            "accord.runtime.current() was called outside an event handler",
+            hint="only handlers run by the consumer have a transaction and an outbox",
+        )
+    return ctx
+
+
+@contextmanager
+def running(ctx: HandlerContext) -> Iterator[HandlerContext]:
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)

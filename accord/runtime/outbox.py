@@ -1,0 +1,320 @@
+"""The transactional outbox: events are written into the service's database in the same local
+transaction as the state change that implies them, and a relay publishes them afterwards.
+
+    with db.transaction() as tx:
+        tx.execute("INSERT INTO orders ...", (...))
+        OutboxPublisher(tx, codec).publish(OrderPlaced(...))   # same transaction
+
+    relay = OutboxRelay(db)      # in a thread (or OutboxRelay.start()), one per database
+    relay.run(stop_event)
+
+The relay reads unsent rows in insertion order, produces them with an idempotent producer,
+waits for the broker's acknowledgements and only then marks the rows sent. A crash at any point
+leaves unacknowledged rows unsent, so they are published again later: possibly twice (the
+consumers' inbox skips the copy), never lost. While the broker is unreachable rows simply wait.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from confluent_kafka import KafkaError, Message
+
+from accord.runtime import headers as h
+from accord.runtime.db import Database, Transaction
+from accord.runtime.events import Codec, EventType
+from accord.runtime.metrics import Counter, Metrics
+from accord.runtime.producer import RecordProducer
+from accord.runtime.records import build_record
+from accord.runtime.settings import KafkaSettings
+
+log = logging.getLogger("accord.runtime.outbox")
+
+TABLE = "accord_outbox"
+
+_DDL = {
+    "sqlite": [
+        f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            topic TEXT NOT NULL,
+            msg_key BLOB,
+            value BLOB NOT NULL,
+            headers TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            sent_ms INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        )""",
+    ],
+    "postgresql": [
+        f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+            id BIGSERIAL PRIMARY KEY,
+            topic TEXT NOT NULL,
+            msg_key BYTEA,
+            value BYTEA NOT NULL,
+            headers TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            created_ms BIGINT NOT NULL,
+            sent_ms BIGINT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        )""",
+    ],
+}
+# Both dialects: the relay only ever scans unsent rows, so index just those.
+_INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_unsent ON {TABLE} (id) WHERE sent_ms IS NULL"
+
+
+def install(db: Database) -> None:
+    """Create the outbox table if it does not exist."""
+    db.install([*_DDL[db.dialect], _INDEX])
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class OutboxPublisher:
+    """A :class:`~accord.runtime.events.Publisher` that writes into an open transaction.
+
+    ``on_commit`` (e.g. :meth:`OutboxRelay.wake`) runs after the transaction commits, so the
+    relay publishes at once instead of at its next poll.
+    """
+
+    def __init__(
+        self,
+        tx: Transaction,
+        codec: Codec,
+        *,
+        on_commit: Callable[[], None] | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.tx = tx
+        self.codec = codec
+        self.metrics = metrics
+        self._notified = on_commit is None
+        self._on_commit = on_commit
+
+    def publish(self, event: EventType, *, headers: Mapping[str, str] | None = None) -> None:
+        record = build_record(event, self.codec, headers)
+        self.tx.execute(
+            f"INSERT INTO {TABLE} (topic, msg_key, value, headers, event_type, event_id,"
+            " created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.topic,
+                record.key,
+                record.value,
+                json.dumps(dict(record.headers), sort_keys=True),
+                record.event_type,
+                record.event_id,
+                _now_ms(),
+            ),
+        )
+        if self.metrics is not None:
+            self.metrics.add(Counter.OUTBOX_WRITTEN)
+        if not self._notified and self._on_commit is not None:
+            self.tx.after_commit(self._on_commit)
+            self._notified = True
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Mapping[str, str]
+    event_type: str
+    event_id: str
+
+
+class OutboxRelay:
+    """Publishes outbox rows in order and marks them sent after the broker acknowledged them.
+
+    Run exactly one relay per database (two would publish the same rows twice; harmless for
+    consumers with an inbox, but wasteful). ``before_mark`` is a seam for fault-injection
+    tests: it is called with the acknowledged row ids just before they are marked sent.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: KafkaSettings | None = None,
+        *,
+        batch_size: int = 1000,
+        idle_poll_s: float = 0.2,
+        producer_config: Mapping[str, Any] | None = None,
+        metrics: Metrics | None = None,
+        create_topics: bool = True,
+        sent_retention_s: float = 3600.0,
+        before_mark: Callable[[Sequence[int]], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.metrics = metrics or Metrics()
+        self.batch_size = batch_size
+        self.idle_poll_s = idle_poll_s
+        self.sent_retention_s = sent_retention_s
+        self.before_mark = before_mark
+        # A relay must not block forever on a dead broker: a bounded delivery timeout turns a
+        # broker restart into failed deliveries, a new producer and a resend.
+        config = {"message.timeout.ms": 15_000, **(producer_config or {})}
+        self.producer = RecordProducer(
+            settings or KafkaSettings.resolve(),
+            config,
+            metrics=self.metrics,
+            create_topics=create_topics,
+        )
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_purge = 0.0
+        install(db)
+
+    # -- running -------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Publish now rather than at the next poll (called after an outbox write commits)."""
+        self._wake.set()
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Relay until ``stop`` (or :meth:`stop`) is set; flushes before returning."""
+        stop = stop or self._stop
+        while not stop.is_set() and not self._stop.is_set():
+            try:
+                sent = self.run_once(stop)
+            except Exception:
+                # The database or the admin client failed; the rows are still there: retry.
+                log.exception("outbox relay round failed; retrying")
+                sent = 0
+                self._stop.wait(1.0)
+            if sent == 0:
+                self._wake.wait(self.idle_poll_s)
+                self._wake.clear()
+        self.producer.close(5.0)
+
+    def start(self) -> OutboxRelay:
+        """Run in a daemon thread until :meth:`stop`."""
+        self._thread = threading.Thread(target=self.run, name="accord-outbox-relay", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    # -- one round -----------------------------------------------------------------------
+
+    def pending(self) -> int:
+        """Rows not yet acknowledged by the broker."""
+        with self.db.transaction() as tx:
+            ((count,),) = tx.query(f"SELECT COUNT(*) FROM {TABLE} WHERE sent_ms IS NULL")
+        self.metrics.set_outbox_pending(int(count))
+        return int(count)
+
+    def run_once(self, stop: threading.Event | None = None) -> int:
+        """Publish one batch of unsent rows; returns how many were acknowledged and marked."""
+        if self.producer.stale:
+            self.producer.rebuild("deliveries failed: broker restarted or unreachable")
+        rows = self._unsent()
+        if not rows:
+            self._purge_sent()
+            return 0
+        self.producer.ensure({row.topic for row in rows})
+        acked: list[int] = []
+        failed: dict[int, KafkaError] = {}
+        for row in rows:
+            self.producer.send(
+                row.topic,
+                row.value,
+                row.key,
+                h.to_kafka(row.headers),
+                _collector(row.id, acked, failed),
+            )
+        while len(acked) + len(failed) < len(rows):
+            self.producer.flush(0.2)
+            if stop is not None and stop.is_set() and self.producer.in_flight():
+                break  # shutting down: unacknowledged rows stay unsent and go out next time
+        if failed:
+            self._record_failures(failed)
+        if acked:
+            acked.sort()
+            if self.before_mark is not None:
+                self.before_mark(acked)
+            self._mark_sent(acked)
+            self.metrics.add(Counter.RELAYED, len(acked))
+        return len(acked)
+
+    def _unsent(self) -> list[OutboxRow]:
+        with self.db.transaction() as tx:
+            result = tx.query(
+                f"SELECT id, topic, msg_key, value, headers, event_type, event_id FROM {TABLE}"
+                " WHERE sent_ms IS NULL ORDER BY id LIMIT ?",
+                (self.batch_size,),
+            )
+        return [
+            OutboxRow(
+                id=int(r[0]),
+                topic=r[1],
+                key=bytes(r[2]) if r[2] is not None else None,
+                value=bytes(r[3]),
+                headers=json.loads(r[4]),
+                event_type=r[5],
+                event_id=r[6],
+            )
+            for r in result
+        ]
+
+    def _mark_sent(self, ids: Sequence[int]) -> None:
+        now = _now_ms()
+        with self.db.transaction() as tx:
+            for chunk in _chunks(ids, 500):
+                marks = ", ".join("?" * len(chunk))
+                tx.execute(f"UPDATE {TABLE} SET sent_ms = ? WHERE id IN ({marks})", (now, *chunk))
+
+    def _record_failures(self, failed: Mapping[int, KafkaError]) -> None:
+        first = min(failed)
+        log.warning(
+            "outbox rows not acknowledged; they stay unsent and are retried",
+            extra={"rows": len(failed), "first_id": first, "error": failed[first].str()},
+        )
+        with self.db.transaction() as tx:
+            tx.executemany(
+                f"UPDATE {TABLE} SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                [(error.str(), row_id) for row_id, error in sorted(failed.items())],
+            )
+
+    def _purge_sent(self) -> None:
+        now = time.monotonic()
+        if now - self._last_purge < 60:
+            return
+        self._last_purge = now
+        cutoff = _now_ms() - int(self.sent_retention_s * 1000)
+        with self.db.transaction() as tx:
+            tx.execute(f"DELETE FROM {TABLE} WHERE sent_ms IS NOT NULL AND sent_ms < ?", (cutoff,))
+
+
+def _collector(
+    row_id: int, acked: list[int], failed: dict[int, KafkaError]
+) -> Callable[[KafkaError | None, Message], None]:
+    def collect(error: KafkaError | None, _message: Message) -> None:
+        if error is None:
+            acked.append(row_id)
+        else:
+            failed[row_id] = error
+
+    return collect
+
+
+def _chunks(items: Sequence[int], size: int) -> list[Sequence[int]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

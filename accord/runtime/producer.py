@@ -1,0 +1,272 @@
+"""Producing to Kafka: an idempotent producer that is rebuilt when it can no longer deliver,
+and :class:`KafkaPublisher`, the direct (non-outbox) :class:`~accord.runtime.events.Publisher`.
+
+Every producer is idempotent with ``acks=all``: the broker drops retried duplicates and keeps
+each partition in order. A delivery that fails is an error the caller sees
+(:class:`DeliveryFailed` from ``flush()`` or the next ``publish()``), never only a log line.
+
+After a restart of the embedded broker (which forgets producer ids) an idempotent producer
+retries ``UNKNOWN_PRODUCER_ID`` until its messages time out; so any timed-out or fatal delivery
+makes :class:`RecordProducer` replace its librdkafka producer and create its topics again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from confluent_kafka import KafkaError, Message, Producer
+
+from accord.errors import RuntimeFailure
+from accord.runtime import headers as h
+from accord.runtime.events import Codec, EventType
+from accord.runtime.metrics import Counter, Metrics
+from accord.runtime.records import OutgoingRecord, build_record
+from accord.runtime.settings import KafkaSettings
+from accord.runtime.topics import DEFAULT_PARTITIONS, ensure_topics
+
+log = logging.getLogger("accord.runtime.producer")
+
+PRODUCER_DEFAULTS: Mapping[str, Any] = {
+    "enable.idempotence": True,
+    "acks": "all",
+    "linger.ms": 5,
+    "message.timeout.ms": 30_000,
+}
+
+# Delivery errors after which the producer's state is stale (broker restarted or unreachable
+# past the timeout): replacing the producer is what lets delivery resume.
+_STALE_PRODUCER = frozenset(
+    {
+        KafkaError._MSG_TIMED_OUT,
+        KafkaError._FATAL,
+        KafkaError.UNKNOWN_PRODUCER_ID,
+        KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        KafkaError.INVALID_PRODUCER_EPOCH,
+    }
+)
+
+DeliveryCallback = Callable[[KafkaError | None, Message], None]
+
+
+@dataclass(frozen=True)
+class DeliveryFailure:
+    """One message the broker did not acknowledge."""
+
+    topic: str
+    event_type: str
+    event_id: str
+    error: str
+    code: str
+
+    def render(self) -> str:
+        return f"{self.event_type} {self.event_id} -> {self.topic}: {self.error} [{self.code}]"
+
+
+class DeliveryFailed(RuntimeFailure):
+    """Events the broker did not acknowledge (``failures``, oldest first)."""
+
+    def __init__(self, failures: list[DeliveryFailure], *, message: str | None = None) -> None:
+        lines = [f.render() for f in failures[:10]]
+        more = len(failures) - len(lines)
+        text = message or f"{len(failures)} event(s) not delivered"
+        body = "\n".join(f"  {line}" for line in lines) + (f"\n  ... {more} more" if more else "")
+        super().__init__(
+            f"{text}\n{body}" if lines else text,
+            hint="check that the broker is reachable (ACCORD_BOOTSTRAP_SERVERS); use the outbox"
+            " (accord.runtime.outbox) to keep events until it is",
+        )
+        self.failures = failures
+
+
+def is_stale_producer_error(error: KafkaError) -> bool:
+    return error.fatal() or error.code() in _STALE_PRODUCER
+
+
+class RecordProducer:
+    """A librdkafka producer plus the logic to replace it and to create topics on first use.
+
+    Not thread-safe for ``rebuild()``; one owner thread sends and polls.
+    """
+
+    def __init__(
+        self,
+        settings: KafkaSettings,
+        config: Mapping[str, Any] | None = None,
+        *,
+        metrics: Metrics | None = None,
+        create_topics: bool = True,
+        partitions: int = DEFAULT_PARTITIONS,
+    ) -> None:
+        self.settings = settings
+        self._config = settings.config(PRODUCER_DEFAULTS, config)
+        self._config["error_cb"] = self._on_client_error
+        self.metrics = metrics or Metrics()
+        self.create_topics = create_topics
+        self.partitions = partitions
+        self._ensured: set[str] = set()
+        self._stale = threading.Event()
+        self._producer = Producer(self._config)
+
+    @property
+    def stale(self) -> bool:
+        """A delivery failed in a way that needs a new producer (see :meth:`rebuild`)."""
+        return self._stale.is_set()
+
+    def _on_client_error(self, error: KafkaError) -> None:
+        if error.fatal():
+            log.error("fatal producer error", extra={"error": error.str()})
+            self._stale.set()
+
+    def ensure(self, topics: Iterable[str]) -> None:
+        """Create these topics once per producer (again after a rebuild)."""
+        missing = set(topics) - self._ensured
+        if missing and self.create_topics:
+            ensure_topics(self.settings, missing, partitions=self.partitions)
+        self._ensured |= missing
+
+    def send(
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes | None,
+        headers: h.KafkaHeaders,
+        on_delivery: DeliveryCallback,
+    ) -> None:
+        """Queue one message; waits (serving callbacks) while the local queue is full."""
+
+        def delivered(error: KafkaError | None, message: Message) -> None:
+            if error is None:
+                self.metrics.add(Counter.PRODUCED)
+            else:
+                self.metrics.add(Counter.PRODUCE_FAILED)
+                if is_stale_producer_error(error):
+                    self._stale.set()
+            on_delivery(error, message)
+
+        while True:
+            try:
+                self._producer.produce(
+                    topic, value=value, key=key, headers=headers, on_delivery=delivered
+                )
+                return
+            except BufferError:
+                self._producer.poll(0.05)
+
+    def poll(self, timeout: float = 0.0) -> int:
+        return int(self._producer.poll(timeout))
+
+    def flush(self, timeout: float) -> int:
+        """Wait up to ``timeout`` for deliveries; returns how many are still in flight."""
+        return int(self._producer.flush(timeout))
+
+    def in_flight(self) -> int:
+        return len(self._producer)
+
+    def rebuild(self, reason: str) -> None:
+        """Drop the current producer (its undelivered messages fail with ``_PURGE_QUEUE``) and
+        start a new one; topics are created again before the next send."""
+        log.warning("rebuilding the producer", extra={"reason": reason})
+        self._producer.purge()
+        self._producer.flush(0)
+        self._producer = Producer(self._config)
+        self._ensured.clear()
+        self._stale.clear()
+        self.metrics.add(Counter.PRODUCER_REBUILDS)
+
+    def close(self, timeout: float = 30.0) -> int:
+        """Flush; returns the number of messages still undelivered after ``timeout``."""
+        return self.flush(timeout)
+
+
+class KafkaPublisher:
+    """Publishes events straight to Kafka (no outbox): for events that do not go with a
+    database change, tools and tests. Use it as a context manager, or call :meth:`close`, so
+    queued events are flushed on shutdown.
+
+        with KafkaPublisher(codec) as publisher:
+            publisher.publish(OrderPlaced(...))
+        # here every event was acknowledged, or DeliveryFailed was raised
+    """
+
+    def __init__(
+        self,
+        codec: Codec,
+        settings: KafkaSettings | None = None,
+        *,
+        config: Mapping[str, Any] | None = None,
+        metrics: Metrics | None = None,
+        create_topics: bool = True,
+    ) -> None:
+        self.codec = codec
+        self.producer = RecordProducer(
+            settings or KafkaSettings.resolve(),
+            config,
+            metrics=metrics,
+            create_topics=create_topics,
+        )
+        self._lock = threading.Lock()
+        self._failures: list[DeliveryFailure] = []
+
+    def publish(self, event: EventType, *, headers: Mapping[str, str] | None = None) -> None:
+        """Queue ``event``; raises :class:`DeliveryFailed` for earlier events that failed."""
+        self._raise_failures()
+        if self.producer.stale:
+            self.producer.rebuild("a delivery failed with stale producer state")
+        record = build_record(event, self.codec, headers)
+        self.producer.ensure([record.topic])
+        self.producer.send(
+            record.topic,
+            record.value,
+            record.key,
+            h.to_kafka(record.headers),
+            self._reporter(record),
+        )
+        self.producer.poll(0)
+
+    def _reporter(self, record: OutgoingRecord) -> DeliveryCallback:
+        def report(error: KafkaError | None, _message: Message) -> None:
+            if error is not None:
+                failure = DeliveryFailure(
+                    record.topic, record.event_type, record.event_id, error.str(), error.name()
+                )
+                with self._lock:
+                    self._failures.append(failure)
+
+        return report
+
+    def _raise_failures(self) -> None:
+        with self._lock:
+            failures, self._failures = self._failures, []
+        if failures:
+            raise DeliveryFailed(failures)
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until every queued event is acknowledged; :class:`DeliveryFailed` otherwise."""
+        remaining = self.producer.flush(timeout)
+        self._raise_failures()
+        if remaining:
+            raise DeliveryFailed(
+                [], message=f"{remaining} event(s) still unacknowledged after {timeout:g} s"
+            )
+
+    def close(self, timeout: float = 30.0) -> None:
+        self.flush(timeout)
+
+    def __enter__(self) -> KafkaPublisher:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.producer.flush(5.0)  # best effort; the original error matters more

@@ -1,0 +1,85 @@
+"""W3C Trace Context (``traceparent``) carried from an incoming event to the events its handler
+emits, so one order can be followed across services.
+
+``traceparent`` is ``00-<32 hex trace id>-<16 hex parent span id>-<2 hex flags>``. While a
+handler runs, the runtime makes the incoming event's trace current; every event published then
+gets a new span id under the same trace id. Outside a handler, each published event starts a new
+trace unless the caller makes one current with :func:`use_trace` (for example with the
+``traceparent`` header of the HTTP request that caused it).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+_TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+_ZERO_TRACE = "0" * 32
+_ZERO_SPAN = "0" * 16
+
+
+@dataclass(frozen=True)
+class TraceContext:
+    trace_id: str
+    span_id: str
+    flags: str = "01"
+
+    @property
+    def traceparent(self) -> str:
+        return f"00-{self.trace_id}-{self.span_id}-{self.flags}"
+
+    def child(self) -> TraceContext:
+        """A new span in the same trace."""
+        return TraceContext(self.trace_id, _new_span_id(), self.flags)
+
+
+def parse_traceparent(value: str | None) -> TraceContext | None:
+    """The context in a ``traceparent`` header, or None when absent or malformed (a malformed
+    header starts a new trace rather than failing the event, as the W3C spec asks)."""
+    if not value:
+        return None
+    match = _TRACEPARENT.match(value.strip().lower())
+    if match is None:
+        return None
+    version, trace_id, span_id, flags = match.groups()
+    if version == "ff" or trace_id == _ZERO_TRACE or span_id == _ZERO_SPAN:
+        return None
+    return TraceContext(trace_id, span_id, flags)
+
+
+def new_trace() -> TraceContext:
+    return TraceContext(secrets.token_hex(16), _new_span_id())
+
+
+def _new_span_id() -> str:
+    return secrets.token_hex(8)
+
+
+_current: ContextVar[TraceContext | None] = ContextVar("accord_trace", default=None)
+
+
+def current_trace() -> TraceContext | None:
+    return _current.get()
+
+
+@contextmanager
+def use_trace(context: TraceContext | str | None) -> Iterator[TraceContext]:
+    """Make ``context`` (or a ``traceparent`` string) current; a new trace when None/invalid."""
+    parsed = parse_traceparent(context) if isinstance(context, str) or context is None else context
+    active = parsed or new_trace()
+    token = _current.set(active)
+    try:
+        yield active
+    finally:
+        _current.reset(token)
+
+
+def outgoing_traceparent() -> str:
+    """The ``traceparent`` for an event published now: a child of the current trace, or a new
+    trace when none is current."""
+    active = _current.get()
+    return (active.child() if active is not None else new_trace()).traceparent
