@@ -14,7 +14,13 @@ from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 @runtime_checkable
 class EventType(Protocol):
-    """What every generated event class provides (as class attributes and methods)."""
+    """What every generated event class provides (as class attributes and methods).
+
+    Generated classes also have ``kafka_key() -> str | bytes | None`` (the key field's value
+    as message-key text: UUIDs in canonical form, enums as their symbol, bytes unchanged) and
+    ``VALIDATE: ClassVar[bool]`` (``codegen.python.validate_json``, honoured by the serde).
+    They are not part of this protocol, so hand-written event types need not define them.
+    """
 
     EVENT_NAME: ClassVar[str]  # manifest name, e.g. "OrderPlaced"
     TOPIC: ClassVar[str]

@@ -1,0 +1,404 @@
+"""Events <-> Confluent wire-format bytes (implements :class:`accord.runtime.events.Codec`).
+
+Encoding: ``event.to_dict()`` -> fastavro's schemaless writer (Avro) or orjson (JSON Schema,
+validated first with a compiled ``jsonschema-rs`` validator) -> magic byte, schema id, body.
+
+Decoding: the writer schema id picks the writer schema (fetched once from the registry), its
+record name picks the reader class among ``readers``, and the pair is checked once by the
+compatibility engine: can the reader read the writer (:func:`reader_verdict`)? The verdict is
+cached per id, so a consumer meeting a new producer version pays the check once, and an
+incompatible writer gives an :class:`IncompatibleWriterSchema` with the reason instead of a
+crash. Avro bodies are then resolved writer -> reader by fastavro (so older and newer
+producers both decode); when both schemas have the same Parsing Canonical Form, the reader
+schema decodes directly.
+
+Everything that depends on a class or a schema id is prepared once into a small plan object;
+the hot path is a dict lookup and the codec call, with no locks and no registry calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, cast
+
+import fastavro
+import fastavro.schema
+import jsonschema_rs
+import orjson
+from confluent_kafka.schema_registry import SchemaRegistryClient
+
+from accord import compat
+from accord.runtime import wire
+from accord.runtime.events import (
+    DecodeError,
+    EventType,
+    IncompatibleWriterSchema,
+    UndecodableMessage,
+    UnknownWriterSchema,
+)
+from accord.runtime.schema_client import SchemaCache, WriterSchema, client_for
+
+__all__ = ["EventValidationError", "Serde", "reader_verdict"]
+
+_schemaless_writer = fastavro.schemaless_writer
+_schemaless_reader = fastavro.schemaless_reader
+
+
+class EventValidationError(ValueError):
+    """An event about to be produced does not satisfy its own JSON Schema."""
+
+    def __init__(self, event_name: str, pointer: str, message: str) -> None:
+        super().__init__(f"{event_name} fails its schema at {pointer or '/'}: {message}")
+        self.event_name = event_name
+        self.pointer = pointer
+        self.message = message
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _json_validator(schema: Any) -> Any:
+    """A compiled validator; ``offline`` because a serde must never fetch remote ``$ref``s."""
+    return jsonschema_rs.validator_for(schema, offline=True)
+
+
+def _first_error(validator: Any, instance: Any) -> tuple[str, str]:
+    for error in validator.iter_errors(instance):
+        return _pointer(error.instance_path), str(error.message)
+    return "", "invalid"
+
+
+def _fingerprint(schema_type: str, data: Any) -> str:
+    """accord's fingerprint (SHA-256 of the canonical form), as generated classes carry it."""
+    if schema_type == "AVRO":
+        canonical = str(fastavro.schema.to_parsing_canonical_form(data))
+    else:
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def reader_verdict(writer: Any, reader: Any) -> str | None:
+    """Why a reader schema cannot read data written with ``writer`` (None if it can).
+
+    Asks the compatibility engine (BACKWARD: the reader is the new schema, the writer the
+    old one). Should the engine itself fail on a schema, the answer is None: Avro bodies
+    still fail safely at read time with fastavro's schema-resolution error.
+    """
+    try:
+        result = compat.check(old=writer, new=reader, level="BACKWARD")
+    except Exception:
+        return None
+    if result.compatible:
+        return None
+    messages = [f"{change.message} (at {change.path or '/'})" for change in result.breaking]
+    return "; ".join(messages) or "the compatibility engine found the schemas incompatible"
+
+
+# --- encoding --------------------------------------------------------------------------------
+
+
+class _AvroEncoder:
+    __slots__ = ("header", "parsed")
+
+    def __init__(self, header: bytes, parsed: Any) -> None:
+        self.header = header
+        self.parsed = parsed
+
+    def encode(self, event: EventType) -> bytes:
+        out = io.BytesIO()
+        out.write(self.header)
+        _schemaless_writer(out, self.parsed, event.to_dict())
+        return out.getvalue()
+
+
+class _JsonEncoder:
+    __slots__ = ("event_name", "header", "validator")
+
+    def __init__(self, event_name: str, header: bytes, validator: Any) -> None:
+        self.event_name = event_name
+        self.header = header
+        self.validator = validator
+
+    def encode(self, event: EventType) -> bytes:
+        data = event.to_dict()
+        validator = self.validator
+        if validator is not None and not validator.is_valid(data):
+            raise EventValidationError(self.event_name, *_first_error(validator, data))
+        return self.header + orjson.dumps(data)
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+class _Refusal:
+    """A cached verdict that a writer id cannot be read: raised afresh on every message."""
+
+    __slots__ = ("error", "reason", "schema_id")
+
+    def __init__(self, error: type[DecodeError], reason: str, schema_id: int) -> None:
+        self.error = error
+        self.reason = reason
+        self.schema_id = schema_id
+
+    def decode(self, data: bytes) -> EventType:
+        raise self.error(self.reason, schema_id=self.schema_id)
+
+
+class _AvroDecoder:
+    __slots__ = ("cls", "reader", "schema_id", "writer")
+
+    def __init__(self, cls: type[EventType], writer: Any, reader: Any, schema_id: int) -> None:
+        self.cls = cls
+        self.writer = writer
+        self.reader = reader
+        self.schema_id = schema_id
+
+    def decode(self, data: bytes) -> EventType:
+        body = io.BytesIO(data)
+        body.seek(wire.HEADER_SIZE)
+        try:
+            record = _schemaless_reader(body, self.writer, self.reader, return_named_type=True)
+        except fastavro.read.SchemaResolutionError as exc:
+            raise IncompatibleWriterSchema(
+                f"cannot resolve writer schema id {self.schema_id} to {self.cls.RECORD_NAME}:"
+                f" {exc}",
+                schema_id=self.schema_id,
+            ) from None
+        except Exception as exc:
+            raise UndecodableMessage(
+                f"corrupt Avro body for schema id {self.schema_id}: {type(exc).__name__}: {exc}",
+                schema_id=self.schema_id,
+            ) from None
+        if body.tell() != len(data):
+            raise UndecodableMessage(
+                f"{len(data) - body.tell()} unread bytes after the Avro body (schema id"
+                f" {self.schema_id}): the message is corrupt or not written with that schema",
+                schema_id=self.schema_id,
+            )
+        try:
+            return self.cls.from_dict(cast(dict[str, Any], record))
+        except Exception as exc:
+            raise IncompatibleWriterSchema(
+                f"{self.cls.EVENT_NAME} cannot be built from schema id {self.schema_id}:"
+                f" {type(exc).__name__}: {exc}",
+                schema_id=self.schema_id,
+            ) from None
+
+
+class _JsonDecoder:
+    __slots__ = ("cls", "schema_id", "validator")
+
+    def __init__(self, cls: type[EventType], validator: Any, schema_id: int) -> None:
+        self.cls = cls
+        self.validator = validator
+        self.schema_id = schema_id
+
+    def decode(self, data: bytes) -> EventType:
+        try:
+            value = orjson.loads(memoryview(data)[wire.HEADER_SIZE :])
+        except orjson.JSONDecodeError as exc:
+            raise UndecodableMessage(
+                f"body is not JSON (schema id {self.schema_id}): {exc}", schema_id=self.schema_id
+            ) from None
+        validator = self.validator
+        if validator is not None and not validator.is_valid(value):
+            pointer, message = _first_error(validator, value)
+            raise UndecodableMessage(
+                f"body fails writer schema id {self.schema_id} at {pointer or '/'}: {message}",
+                schema_id=self.schema_id,
+            )
+        if not isinstance(value, dict):
+            raise UndecodableMessage(
+                f"body is a JSON {type(value).__name__}, not an object (schema id"
+                f" {self.schema_id})",
+                schema_id=self.schema_id,
+            )
+        try:
+            return self.cls.from_dict(value)
+        except Exception as exc:
+            raise IncompatibleWriterSchema(
+                f"{self.cls.EVENT_NAME} cannot be built from schema id {self.schema_id}:"
+                f" {type(exc).__name__}: {exc}",
+                schema_id=self.schema_id,
+            ) from None
+
+
+_Decoder = _AvroDecoder | _JsonDecoder | _Refusal
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """What a generated class brings to decoding, parsed once per class."""
+
+    cls: type[EventType]
+    data: Any
+    parsed: Any  # fastavro's parsed schema (Avro) or None
+    names: tuple[str, ...]  # record name and Avro aliases it answers to
+
+
+def _reader(cls: type[EventType]) -> _Reader:
+    data = json.loads(cls.SCHEMA)
+    names = [cls.RECORD_NAME]
+    parsed = None
+    if cls.SCHEMA_TYPE == "AVRO":
+        parsed = fastavro.parse_schema(data, _write_hint=False)
+        namespace = cls.RECORD_NAME.rpartition(".")[0]
+        for alias in data.get("aliases", []) if isinstance(data, dict) else []:
+            names.append(alias if "." in alias or not namespace else f"{namespace}.{alias}")
+    return _Reader(cls, data, parsed, tuple(names))
+
+
+class Serde:
+    """The codec of generated events over a Confluent-compatible schema registry.
+
+    ``registry`` is a URL (``mock://name`` for confluent's in-memory mock in tests), a
+    :class:`SchemaRegistryClient`, or a :class:`SchemaCache` to share between codecs.
+    ``auto_register``: register producer schemas on first use instead of only looking them up.
+    ``validate``: JSON Schema validation on produce and consume (Avro is always checked by its
+    encoding). ``check_compatibility``: check each new writer schema with the compatibility
+    engine before reading with it.
+    """
+
+    def __init__(
+        self,
+        registry: str | SchemaRegistryClient | SchemaCache,
+        *,
+        auto_register: bool = False,
+        validate: bool = True,
+        check_compatibility: bool = True,
+    ) -> None:
+        if isinstance(registry, SchemaCache):
+            self.schemas = registry
+        else:
+            client = client_for(registry) if isinstance(registry, str) else registry
+            self.schemas = SchemaCache(client, auto_register=auto_register)
+        self.validate = validate
+        self.check_compatibility = check_compatibility
+        self._encoders: dict[type[EventType], _AvroEncoder | _JsonEncoder] = {}
+        self._decoders: dict[tuple[type[EventType], ...], dict[int, _Decoder]] = {}
+        self._readers: dict[type[EventType], _Reader] = {}
+        self._validators: dict[int, Any] = {}
+
+    # -- Codec ------------------------------------------------------------------------------
+
+    def encode(self, event: EventType) -> bytes:
+        """Magic byte 0, the 4-byte schema id of the event's schema, then the body."""
+        encoder = self._encoders.get(type(event))
+        if encoder is None:
+            encoder = self._encoder(type(event))
+        return encoder.encode(event)
+
+    def decode(self, data: bytes, readers: tuple[type[EventType], ...]) -> tuple[EventType, int]:
+        """The event, as the class in ``readers`` matching the writer's record name, and the
+        writer schema id. Raises the :class:`DecodeError` family, or
+        :class:`accord.errors.RegistryError` when the registry cannot be reached."""
+        schema_id = wire.schema_id_of(data)
+        by_id = self._decoders.get(readers)
+        if by_id is None:
+            by_id = self._decoders.setdefault(readers, {})
+        decoder = by_id.get(schema_id)
+        if decoder is None:
+            decoder = self._decoder(schema_id, readers)
+            by_id[schema_id] = decoder
+        return decoder.decode(data), schema_id
+
+    # -- preparation (once per class / schema id) -------------------------------------------
+
+    def schema_id(self, event_type: type[EventType]) -> int:
+        """The registry id producers of ``event_type`` write (looked up or registered)."""
+        return self.schemas.id_for(event_type)
+
+    def _encoder(self, cls: type[EventType]) -> _AvroEncoder | _JsonEncoder:
+        schema_id = self.schemas.id_for(cls)
+        self.schemas.remember(schema_id, cls.SCHEMA_TYPE, cls.SCHEMA)
+        header = wire.header(schema_id)
+        encoder: _AvroEncoder | _JsonEncoder
+        if cls.SCHEMA_TYPE == "AVRO":
+            encoder = _AvroEncoder(header, self._reader_of(cls).parsed)
+        else:
+            validator = _json_validator(json.loads(cls.SCHEMA)) if self._validates(cls) else None
+            encoder = _JsonEncoder(cls.EVENT_NAME, header, validator)
+        self._encoders[cls] = encoder
+        return encoder
+
+    def _validates(self, cls: type[EventType]) -> bool:
+        return self.validate and bool(getattr(cls, "VALIDATE", True))
+
+    def _reader_of(self, cls: type[EventType]) -> _Reader:
+        found = self._readers.get(cls)
+        if found is None:
+            found = self._readers[cls] = _reader(cls)
+        return found
+
+    def _decoder(self, schema_id: int, readers: tuple[type[EventType], ...]) -> _Decoder:
+        try:
+            writer = self.schemas.writer(schema_id)
+        except DecodeError as exc:
+            return _Refusal(type(exc), exc.reason, schema_id)
+        reader = self._pick_reader(writer, readers)
+        if reader is None:
+            known = ", ".join(sorted(cls.RECORD_NAME or cls.EVENT_NAME for cls in readers))
+            return _Refusal(
+                UnknownWriterSchema,
+                f"schema id {schema_id} is {writer.record_name or 'an unnamed schema'!r}, not"
+                f" an event this consumer reads ({known or 'none'})",
+                schema_id,
+            )
+        cls = reader.cls
+        if writer.schema_type != cls.SCHEMA_TYPE:
+            return _Refusal(
+                IncompatibleWriterSchema,
+                f"schema id {schema_id} is a {writer.schema_type} schema but {cls.EVENT_NAME}"
+                f" is read as {cls.SCHEMA_TYPE}",
+                schema_id,
+            )
+        same = _fingerprint(writer.schema_type, writer.data) == cls.FINGERPRINT
+        if not same and self.check_compatibility:
+            reason = reader_verdict(writer.data, reader.data)
+            if reason is not None:
+                return _Refusal(
+                    IncompatibleWriterSchema,
+                    f"{cls.EVENT_NAME} (reader) cannot read schema id {schema_id}: {reason}",
+                    schema_id,
+                )
+        if cls.SCHEMA_TYPE == "AVRO":
+            return self._avro_decoder(writer, reader, same)
+        validator = self._writer_validator(writer) if self._validates(cls) else None
+        return _JsonDecoder(cls, validator, schema_id)
+
+    def _avro_decoder(self, writer: WriterSchema, reader: _Reader, same: bool) -> _Decoder:
+        if same:
+            # Same binary encoding: decode with the reader schema itself (its logical types
+            # and names), skipping per-message schema resolution.
+            return _AvroDecoder(reader.cls, reader.parsed, None, writer.schema_id)
+        try:
+            parsed_writer = fastavro.parse_schema(writer.data, _write_hint=False)
+        except Exception as exc:
+            return _Refusal(
+                UnknownWriterSchema,
+                f"schema id {writer.schema_id} is not a usable Avro schema: {exc}",
+                writer.schema_id,
+            )
+        return _AvroDecoder(reader.cls, parsed_writer, reader.parsed, writer.schema_id)
+
+    def _writer_validator(self, writer: WriterSchema) -> Any:
+        found = self._validators.get(writer.schema_id)
+        if found is None:
+            found = self._validators[writer.schema_id] = _json_validator(writer.data)
+        return found
+
+    def _pick_reader(
+        self, writer: WriterSchema, readers: tuple[type[EventType], ...]
+    ) -> _Reader | None:
+        fallback = None
+        for cls in readers:
+            reader = self._reader_of(cls)
+            if writer.record_name and writer.record_name == cls.RECORD_NAME:
+                return reader
+            if writer.record_name and writer.record_name in reader.names:
+                fallback = fallback or reader
+        return fallback
