@@ -183,7 +183,7 @@ class AuthMiddleware:
             return
         header = _header(scope, b"authorization")
         who, role = self.identify(header)
-        if role is None:
+        if role is None or (header is None and not role.allows(scope["method"], scope["path"])):
             challenge = [(b"www-authenticate", b'Basic realm="accord-registry"')]
             await send_error(
                 send, 401, ErrorCode.UNAUTHORIZED, _why_unauthorized(header), challenge

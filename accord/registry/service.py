@@ -264,7 +264,14 @@ class Registry:
         with self.store.write(subject) as tx:
             _check_writable(subject, self._mode(tx, subject))
             history = tx.versions(subject)
-            target = _pick(subject, history, spec, deleted=permanent)
+            # A number names a version even when soft-deleted (to say so); latest is live.
+            target = _pick(subject, history, spec, deleted=permanent or not _is_latest(spec))
+            if not permanent and target.deleted:
+                raise RegistryFault(
+                    ErrorCode.VERSION_SOFT_DELETED,
+                    f"Subject '{subject}' Version {target.version} was soft deleted. Set"
+                    " permanent=true to delete permanently",
+                )
             if permanent:
                 if not target.deleted:
                     raise RegistryFault(
