@@ -77,6 +77,9 @@ def top_level_name(data: Any) -> str:
 class _Validator:
     problems: list[Problem] = field(default_factory=list)
     named: dict[str, Any] = field(default_factory=dict)
+    # Accept what Avro Java accepts: `[]` unions, records without a name (built in code),
+    # invalid logical types (ignored).
+    lenient: bool = False
 
     def error(self, pointer: str, message: str, fix: str | None = None) -> None:
         self.problems.append(Problem(pointer, message, fix))
@@ -124,7 +127,7 @@ class _Validator:
         return self.named.get(name)
 
     def union(self, node: list[Any], ptr: str, namespace: str | None) -> None:
-        if not node:
+        if not node and not self.lenient:
             self.error(ptr, "a union needs at least one branch")
         seen: dict[str, int] = {}
         for i, branch in enumerate(node):
@@ -196,6 +199,8 @@ class _Validator:
     def define(self, node: dict[str, Any], ptr: str, namespace: str | None) -> str | None:
         """Register a named type; returns its namespace for nested definitions."""
         name = node.get("name")
+        if name is None and self.lenient and node.get("type") in ("record", "error"):
+            return namespace  # an anonymous record, as Avro Java builds them in code
         if not isinstance(name, str):
             self.error(
                 ptr if "name" not in node else jp.join(ptr, "name"),
@@ -323,6 +328,8 @@ class _Validator:
         self.logical(node, ptr, "fixed")
 
     def logical(self, node: dict[str, Any], ptr: str, base: str) -> None:
+        if self.lenient:
+            return  # Avro Java ignores an invalid logical type and reads the base type
         if node.get("logicalType") != "decimal" or base not in ("bytes", "fixed"):
             return
         precision, scale = node.get("precision"), node.get("scale", 0)
@@ -451,13 +458,15 @@ def _primitive_default_error(t: str, value: Any) -> str | None:
     return None if ok else f"expected {t}, got {json.dumps(value)}"
 
 
-def validate(data: Any, known: Iterable[Any] = ()) -> list[Problem]:
+def validate(data: Any, known: Iterable[Any] = (), *, lenient: bool = False) -> list[Problem]:
     """Every structural problem in an Avro schema, each with its JSON pointer.
 
     ``known``: schemas whose named types ``data`` may use without defining them (Confluent
-    schema references); their own problems are not reported.
+    schema references); their own problems are not reported. ``lenient``: accept what Avro
+    Java accepts (empty unions, records without a name, invalid logical types), for the
+    compatibility engine.
     """
-    v = _Validator()
+    v = _Validator(lenient=lenient)
     try:
         for other in known:
             v.schema(other, "", None)
