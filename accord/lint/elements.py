@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
@@ -62,6 +63,24 @@ class Context:
     options: Options
     contracts: Contracts | None = None
     snapshot: Snapshot | None = None
+
+    @cached_property
+    def producers(self) -> dict[str, list[str]]:
+        """Event name -> the services producing it, sorted (indexed once per run)."""
+        return self._index("produces")
+
+    @cached_property
+    def consumers(self) -> dict[str, list[str]]:
+        """Event name -> the services consuming it, sorted."""
+        return self._index("consumes")
+
+    def _index(self, role: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        if self.contracts is not None:
+            for name in sorted(self.contracts.services):
+                for event in getattr(self.contracts.services[name], role):
+                    out.setdefault(event, []).append(name)
+        return out
 
     def previous(self, event: str | None) -> PreviousEvent | None:
         if self.snapshot is None or event is None:

@@ -249,10 +249,11 @@ def run(
         standalone: list[Schema] = []
         problems: list[Diagnostic] = []
         for path in schema_files(paths):
-            resolved = path.resolve()
-            only.add(resolved)
-            if resolved in known or resolved == manifest_file:
-                continue
+            if contracts is not None:  # files the manifest names are linted with it already
+                resolved = path.resolve()
+                only.add(resolved)
+                if resolved in known or resolved == manifest_file:
+                    continue
             if path.suffix not in SCHEMA_SUFFIXES:
                 raise UsageError.at(
                     f"{display_path(path)} is not a schema file",
@@ -264,6 +265,8 @@ def run(
             problems.extend(found)
             if read is not None:
                 standalone.append(read)
+                if read.path is not None:
+                    only.add(read.path)
         if problems:
             n = len(problems)
             raise SchemaError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 STYLES: dict[str, str] = {
     "PascalCase": r"[A-Z][a-zA-Z0-9]*",
@@ -67,6 +68,9 @@ class Style:
         return f"{self.name} (e.g. {example})" if example else f"the pattern {self.name}"
 
 
-def words(name: str) -> list[str]:
-    """Lower-cased words of a name in any style (``unitPrice``, ``unit_price`` -> unit, price)."""
-    return [w.lower() for w in _WORDS.findall(name)]
+@lru_cache(maxsize=4096)
+def words(name: str) -> tuple[str, ...]:
+    """Lower-cased words of a name in any style (``unitPrice``, ``unit_price`` -> unit, price).
+
+    Cached: the same field names recur across the schemas of one repository."""
+    return tuple(w.lower() for w in _WORDS.findall(name))

@@ -31,7 +31,7 @@ def has_text(value: Any) -> bool:
 def looks_temporal(name: str) -> bool:
     """``occurred_at``, ``createdAt``, ``expiry_date``, ``timestamp``..."""
     parts = words(name)
-    return bool(parts) and parts[-1] in TEMPORAL_WORDS and parts != ["at"]
+    return bool(parts) and parts[-1] in TEMPORAL_WORDS and parts != ("at",)
 
 
 def looks_like_money(name: str, money_words: frozenset[str]) -> bool:

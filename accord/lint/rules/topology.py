@@ -43,8 +43,8 @@ def topology_consumed_without_producer(event: EventElement) -> Finding | None:
     consuming it.
     """
     name = event.event.name
-    consumers = event.contracts.consumers_of(name)
-    if not consumers or event.contracts.producers_of(name):
+    consumers = event.ctx.consumers.get(name, [])
+    if not consumers or event.ctx.producers.get(name):
         return None
     return event.finding(
         f"event {name!r} is consumed by {_names(consumers)} but no service produces it",
@@ -81,7 +81,7 @@ def topology_multiple_producers(event: EventElement) -> Finding | None:
     ## Fix
     Keep one producer; the other publishes its own event (which the owner may consume).
     """
-    producers = event.contracts.producers_of(event.event.name)
+    producers = event.ctx.producers.get(event.event.name, [])
     if len(producers) < 2:
         return None
     return event.finding(
@@ -125,7 +125,7 @@ def topology_event_not_consumed(event: EventElement) -> Finding | None:
     Declare the service that consumes it, or retire the event.
     """
     name = event.event.name
-    if event.contracts.consumers_of(name):
+    if event.ctx.consumers.get(name, []):
         return None
     return event.finding(
         f"no service consumes event {name!r}",
