@@ -288,7 +288,6 @@ def main() -> int:
         finally:
             os.chdir(old)
     avro = sum(1 for p in schemas if p.suffix == ".avsc")
-    ms = lambda t: f"{t * 1000:.0f} ms"  # noqa: E731
     table = [
         "| measurement | time | ratio to the anchor |",
         "| --- | ---: | ---: |",
@@ -309,6 +308,10 @@ def main() -> int:
     if not args.no_write:
         write(table, len(schemas), avro, ratio, t_lint / (t_json + t_yaml))
     return 0 if ok else 1
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
 
 
 def parse_yaml(manifest: Path) -> None:
