@@ -173,6 +173,11 @@ def _validated(
     return made
 
 
+def prepare_file(data: Any, fmt: SchemaFormat, *, text: str, file: str) -> Schema:
+    """A validated :class:`Schema` for a file (not memoised: it keeps the file's own text)."""
+    return _validated(data, fmt, text, file, (), None)
+
+
 def pair(key: tuple[str, str, str], compute: Callable[[], V]) -> V:
     """Memoised result of one reader/writer comparison."""
     result: V = _PAIRS.get_or_make(key, compute)

@@ -93,6 +93,8 @@ def _problem(message: str, label: str, fix: str | None = None) -> SchemaError:
 
 def raw(value: SchemaInput, label: str) -> tuple[Any, str | None, str, Path | None]:
     """``(data, text, shown name, path)`` of one argument (no validation yet)."""
+    if isinstance(value, Schema):
+        return value.data, value.text, value.file or label, value.path
     if isinstance(value, Path):
         shown = display_path(value)
         try:
@@ -147,3 +149,17 @@ def choose_format(
         if p is not None and p.suffix.lower() == ".json":
             return SchemaFormat.JSON
     return SchemaFormat.AVRO
+
+
+def read_file(path: Path, *, schema_type: SchemaFormat | None = None) -> Schema:
+    """One schema file as a checked :class:`Schema` (text kept for ``file:line`` locations).
+
+    The format is ``schema_type`` if given, else what the content plainly is, else the
+    suffix (``.json`` JSON Schema, anything else Avro). Validation is Avro Java's /
+    Confluent's (see :mod:`accord.compat.engine`); problems raise :class:`SchemaError`.
+    """
+    from accord.compat.engine import prepare_file
+
+    data, text, shown, _ = raw(path, display_path(path))
+    fmt = schema_type or detect(data) or SchemaFormat.for_path(path) or SchemaFormat.AVRO
+    return prepare_file(data, fmt, text=text or "", file=shown)

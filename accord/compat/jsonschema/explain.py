@@ -36,7 +36,7 @@ _KIND_NAMES = {
 }
 
 # type -> (what happened, how to fix it); {where} {name} {kw} {old} {new} {w} {r} are filled in
-_TEXT: dict[str, tuple[str, str]] = {
+TEXTS: dict[str, tuple[str, str]] = {
     "TYPE_CHANGED": (
         "{where} changed type from {old_type} to {new_type}",
         "keep the type; add a new property with the new type and deprecate the old one",
@@ -325,7 +325,7 @@ def _texts(d: Difference, writer: str, reader: str) -> tuple[str, str]:
     family, _, change = d.type.rpartition("_")
     if family in _BOUNDS and change in ("ADDED", "REMOVED", "INCREASED", "DECREASED"):
         return _bound_text(d, family, change)
-    template, fix = _TEXT.get(d.type, (d.type.replace("_", " ").lower() + " at {where}", ""))
+    template, fix = TEXTS.get(d.type, (d.type.replace("_", " ").lower() + " at {where}", ""))
     values: dict[str, Any] = {
         "where": where(d.path),
         "name": d.name,
