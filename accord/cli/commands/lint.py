@@ -67,7 +67,7 @@ def lint(
             "--select",
             "-s",
             help="Run only these rule IDs or categories (repeat, or separate with commas);"
-            " replaces `lint.use`.",
+            " replaces the selection of accord.yaml (`lint.use` / `lint.except`).",
         ),
     ] = None,
     ignore: Annotated[

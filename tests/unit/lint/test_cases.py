@@ -9,8 +9,8 @@ tuples. Expected lines were written down from the fixture text, not computed by 
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
@@ -27,13 +27,8 @@ FOLDERS = sorted(p for p in CASES.glob("*/*") if p.is_dir())
 
 @pytest.fixture
 def chdir_case(request: pytest.FixtureRequest) -> Iterator[Path]:
-    folder: Path = request.param
-    old = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield folder
-    finally:
-        os.chdir(old)
+    with contextlib.chdir(request.param):
+        yield request.param
 
 
 def _snapshot(folder: Path, previous: dict[str, list[str]]) -> Snapshot:

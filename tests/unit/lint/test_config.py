@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,12 +22,8 @@ def repo(tmp_path: Path) -> Iterator[Path]:
     root = tmp_path / "repo"
     shutil.copytree(CASES / "EVENT_KEY_NOT_STRING" / "fail", root)
     (root / "expected.json").unlink()
-    old = Path.cwd()
-    os.chdir(root)
-    try:
+    with contextlib.chdir(root):
         yield root
-    finally:
-        os.chdir(old)
 
 
 def _with_lint(root: Path, section: str) -> None:
