@@ -72,6 +72,11 @@ class Database(ABC):
         """A context manager yielding a :class:`Transaction`: commit on success, rollback on
         an exception (re-raised)."""
 
+    def read(self) -> Any:
+        """Like :meth:`transaction`, for reads only: it does not wait for (or hold) the write
+        lock, so readers never stall writers."""
+        return self.transaction()
+
     @abstractmethod
     def close(self) -> None: ...
 
@@ -126,8 +131,20 @@ class SqliteDatabase(Database):
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
+        with self._begin("BEGIN IMMEDIATE") as tx:
+            yield tx
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        # A deferred transaction that only reads takes no write lock (WAL: readers see the
+        # last commit and never block the writer).
+        with self._begin("BEGIN DEFERRED") as tx:
+            yield tx
+
+    @contextmanager
+    def _begin(self, begin: str) -> Iterator[Transaction]:
         conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(begin)
         tx = Transaction(conn, self.dialect)
         try:
             yield tx

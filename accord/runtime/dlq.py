@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Message, TopicPartition
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Message,
+    TopicPartition,
+)
 
 from accord.errors import RuntimeFailure
 from accord.runtime import headers as h
@@ -185,7 +192,13 @@ def read_dead_letters(
         )
     )
     try:
-        metadata = consumer.list_topics(topic, timeout=timeout)
+        try:
+            metadata = consumer.list_topics(topic, timeout=timeout)
+        except KafkaException as exc:
+            raise RuntimeFailure(
+                f"cannot reach Kafka at {settings.bootstrap_servers}: {exc.args[0].str()}",
+                hint="start the dev stack (`accord dev up`) or set ACCORD_BOOTSTRAP_SERVERS",
+            ) from None
         info = metadata.topics.get(topic)
         if info is None or info.error is not None or not info.partitions:
             return []

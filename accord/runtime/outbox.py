@@ -217,7 +217,7 @@ class OutboxRelay:
 
     def pending(self) -> int:
         """Rows not yet acknowledged by the broker."""
-        with self.db.transaction() as tx:
+        with self.db.read() as tx:
             ((count,),) = tx.query(f"SELECT COUNT(*) FROM {TABLE} WHERE sent_ms IS NULL")
         self.metrics.set_outbox_pending(int(count))
         return int(count)
@@ -256,7 +256,7 @@ class OutboxRelay:
         return len(acked)
 
     def _unsent(self) -> list[OutboxRow]:
-        with self.db.transaction() as tx:
+        with self.db.read() as tx:
             result = tx.query(
                 f"SELECT id, topic, msg_key, value, headers, event_type, event_id FROM {TABLE}"
                 " WHERE sent_ms IS NULL ORDER BY id LIMIT ?",

@@ -9,6 +9,7 @@ variables: ``ACCORD_KAFKA_SECURITY_PROTOCOL=SASL_SSL`` sets ``security.protocol`
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,11 @@ ENV_REGISTRY = "ACCORD_REGISTRY_URL"
 ENV_KAFKA_PREFIX = "ACCORD_KAFKA_"
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 DEFAULT_REGISTRY = "http://127.0.0.1:8081"
+
+# librdkafka's own log lines (connection refused, broker down...) go to this logger instead of
+# straight to stderr: silent by default, visible once the service configures logging.
+KAFKA_LOG = logging.getLogger("accord.runtime.kafka")
+KAFKA_LOG.addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,11 @@ class KafkaSettings:
     def config(self, *layers: Mapping[str, Any] | None) -> dict[str, Any]:
         """A librdkafka config: bootstrap servers, the ``ACCORD_KAFKA_*`` settings, then each
         layer in turn (later layers win)."""
-        conf: dict[str, Any] = {"bootstrap.servers": self.bootstrap_servers, **self.client}
+        conf: dict[str, Any] = {
+            "bootstrap.servers": self.bootstrap_servers,
+            "logger": KAFKA_LOG,
+            **self.client,
+        }
         for layer in layers:
             conf.update(layer or {})
         return conf

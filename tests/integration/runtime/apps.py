@@ -1,13 +1,14 @@
 """Small programs the fault tests run as real subprocesses (so they can be SIGKILLed).
 
     python -m tests.integration.runtime.apps relay   DB BOOTSTRAP [--die-on-batch N]
-    python -m tests.integration.runtime.apps consume DB BOOTSTRAP TOPIC GROUP [--delay-ms MS]
+    python -m tests.integration.runtime.apps consume DB BOOTSTRAP TOPIC GROUP [--die-after N]
 
 ``relay`` runs an outbox relay over DB; with ``--die-on-batch N`` it SIGKILLs itself on the
 N-th batch after the broker acknowledged the rows and before it marks them sent.
 ``consume`` applies ItemAdded events from TOPIC into DB's ``applied`` table (one row per
-application, no uniqueness: duplicates would show); on SIGTERM it stops gracefully and prints
-its counters as JSON.
+application, no uniqueness: duplicates would show); with ``--die-after N`` it SIGKILLs itself
+inside the handler of the N-th event, with its batch transaction open. On SIGTERM it stops
+gracefully and prints its counters as JSON.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,15 +50,17 @@ def consume(args: argparse.Namespace) -> None:
     item_added, _ = event_types(args.topic)
     db = SqliteDatabase(args.db)
     db.install([APPLIED_DDL])
-    delay = args.delay_ms / 1000
+    handled = 0
 
     def on_item(event: Any, _meta: Metadata) -> None:
+        nonlocal handled
         current().tx.execute(
             "INSERT INTO applied (event_id, cart_id, seq) VALUES (?, ?, ?)",
             (event.event_id, event.cart_id, event.seq),
         )
-        if delay:
-            time.sleep(delay)  # a handler doing real work: makes a kill land mid-batch
+        handled += 1
+        if handled == args.die_after:
+            os.kill(os.getpid(), signal.SIGKILL)
 
     consumer = EventConsumer(
         group_id=args.group,
@@ -92,7 +94,7 @@ def main(argv: list[str]) -> None:
     c.add_argument("bootstrap")
     c.add_argument("topic")
     c.add_argument("group")
-    c.add_argument("--delay-ms", type=float, default=0.0)
+    c.add_argument("--die-after", type=int, default=0)
     c.add_argument("--batch-size", type=int, default=200)
     args = parser.parse_args(argv)
     {"relay": relay, "consume": consume}[args.app](args)

@@ -73,7 +73,7 @@ def wait_rows(db: Database, sql: str, expect: int, *, timeout: float = 30) -> No
 
 
 def count(db: Database, sql: str) -> int:
-    with db.transaction() as tx:
+    with db.read() as tx:
         return int(tx.query(sql)[0][0])
 
 
