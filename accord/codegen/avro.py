@@ -90,7 +90,9 @@ class AvroLowering:
             return self.type_of(t, jp.join(ptr, "type"), namespace)
         logical = node.get("logicalType")
         if isinstance(logical, str) and (t, logical) in LOGICAL and t != "fixed":
-            return Logical(LOGICAL[(t, logical)], logical, _scale(node))
+            return Logical(
+                LOGICAL[(t, logical)], logical, _int(node, "scale"), _int(node, "precision")
+            )
         if t in PRIMITIVES:
             return Prim(PRIMITIVES[t], t)
         if t == "array":
@@ -179,7 +181,9 @@ class AvroLowering:
         if node.get("logicalType") == "decimal":
             logical = "decimal"
         size = int(node.get("size", 0))
-        self.table.define(FixedDecl(name, full, size, logical, _scale(node)))
+        self.table.define(
+            FixedDecl(name, full, size, logical, _int(node, "scale"), _int(node, "precision"))
+        )
         return Named(name)
 
 
@@ -188,6 +192,6 @@ def _doc(node: dict[str, Any]) -> str:
     return doc if isinstance(doc, str) else ""
 
 
-def _scale(node: dict[str, Any]) -> int:
-    scale = node.get("scale", 0)
-    return scale if isinstance(scale, int) and not isinstance(scale, bool) else 0
+def _int(node: dict[str, Any], key: str) -> int:
+    value = node.get(key, 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -130,7 +130,7 @@ class JsonLowering:
                     "tuple-shaped arrays (prefixItems / items lists) are not supported",
                     "use one `items` schema for every element",
                 )
-            return ArrayOf(self.type_of(items, jp.join(ptr, "items"), f"{hint}Item"))
+            return ArrayOf(self.type_of(items, jp.join(ptr, "items"), f"{hint}.item"))
         if t == "string" and isinstance(node.get("format"), str) and node["format"] in FORMATS:
             return Logical(FORMATS[node["format"]], node["format"])
         if t in SIMPLE:
@@ -165,7 +165,7 @@ class JsonLowering:
             props = {}
         if not props and not root:
             extra = node.get("additionalProperties", True)
-            value = self.type_of(extra, jp.join(ptr, "additionalProperties"), f"{hint}Value")
+            value = self.type_of(extra, jp.join(ptr, "additionalProperties"), f"{hint}.value")
             return MapOf(value)
         identity = ("JSON", hint, canonical(node), self.event_name if root else None)
         known = self.table.known(identity)
@@ -179,15 +179,18 @@ class JsonLowering:
         fields = []
         for wire, sub in props.items():
             sptr = jp.join(ptr, "properties", wire)
-            ftype = self.type_of(sub, sptr, f"{name}_{naming.pascal(wire)}")
+            ftype = self.type_of(sub, sptr, f"{hint}.{wire}")
             doc = sub.get("description", "") if isinstance(sub, dict) else ""
+            default = sub.get("default", MISSING) if isinstance(sub, dict) else MISSING
+            if default is MISSING and isinstance(sub, dict) and "const" in sub:
+                default = sub["const"]  # a pinned value needs no argument
             fields.append(
                 Field(
                     name=namer.claim(naming.snake(wire)),
                     wire=wire,
                     type=ftype,
                     doc=doc if isinstance(doc, str) else "",
-                    default=sub.get("default", MISSING) if isinstance(sub, dict) else MISSING,
+                    default=default,
                     required=wire in required,
                     pointer=sptr,
                 )
@@ -233,7 +236,7 @@ class JsonLowering:
         if not isinstance(options, list) or not options:
             raise fail(self.schema, jp.join(ptr, key), f"{key} needs a list of schemas")
         types = [
-            self.type_of(b, jp.join(ptr, key, i), f"{hint}{i + 1}" if len(options) > 1 else hint)
+            self.type_of(b, jp.join(ptr, key, i), f"{hint}.{i + 1}" if len(options) > 1 else hint)
             for i, b in enumerate(options)
         ]
         result = union(types)

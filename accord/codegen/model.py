@@ -28,6 +28,7 @@ class Logical:
     kind: LogicalKind
     wire: str = ""  # Avro logicalType or JSON Schema format
     scale: int = 0  # Avro decimal
+    precision: int = 0  # Avro decimal
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class FixedDecl:
     size: int
     logical: LogicalKind | None = None
     scale: int = 0
+    precision: int = 0
 
 
 Decl = Record | EnumDecl | FixedDecl

@@ -67,7 +67,7 @@ EVENT_MEMBERS = frozenset(
     }
 )
 # Module-level names of a generated package besides its classes.
-MODULE_NAMES = frozenset({"EVENTS", "annotations"}) | ANNOTATION_NAMES
+MODULE_NAMES = frozenset({"EVENTS", "annotations", "cast"}) | ANNOTATION_NAMES
 BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # Enum members cannot be these (they are attributes of every Enum member).
 ENUM_RESERVED = frozenset({"name", "value", "mro"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,10 +27,11 @@ _CLIENTS: dict[tuple[tuple[str, str], ...], SchemaRegistryClient] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
-def client_for(url: str, **conf: str) -> SchemaRegistryClient:
-    """One shared client per registry URL and settings (``basic.auth.user.info``...)."""
-    full = {"url": url, **conf}
-    key = tuple(sorted(full.items()))
+def client_for(url: str, conf: Mapping[str, Any] | None = None) -> SchemaRegistryClient:
+    """One shared client per registry URL and settings (``basic.auth.user.info``,
+    ``max.retries``...: confluent's client configuration)."""
+    full = {**(conf or {}), "url": url}
+    key = tuple(sorted((k, repr(v)) for k, v in full.items()))
     client = _CLIENTS.get(key)
     if client is None:
         with _CLIENTS_LOCK:

@@ -251,7 +251,7 @@ class Expressions:
         body += ["if isinstance(value, tuple):", "    name, inner = value"]
         for wire, b in tagged:
             if wire is not None:
-                inner = self.load("AVRO", b, "inner", 1)
+                inner = self._typed(self.load("AVRO", b, "inner", 1), b)
                 body += [f"    if name == {py_string(wire)}:", f"        return {inner}"]
         if bool_tag:
             body += [f"    if name == {py_string('boolean')}:", "        return bool(inner)"]
@@ -270,7 +270,7 @@ class Expressions:
         if maps:
             body += [
                 "if isinstance(value, dict):",
-                f"    return {self.load('AVRO', maps[0], 'value', 1)}",
+                f"    return {self._typed(self.load('AVRO', maps[0], 'value', 1), maps[0])}",
             ]
         elif len(records) == 1:
             body += [
@@ -282,8 +282,16 @@ class Expressions:
                 "if isinstance(value, str):",
                 f"    return {self.load('AVRO', enums[0], 'value', 1)}",
             ]
-        body.append("return value")
+        body.append(f"return {self._typed('value', t)}")
         return body
+
+    def _typed(self, expr: str, t: TypeRef) -> str:
+        """``expr`` typed as ``t`` for mypy when it is a bare (``Any``) name, at no run-time
+        cost: ``cast`` with a string annotation."""
+        if not expr.isidentifier():
+            return expr
+        self.imports.add("cast")
+        return f"cast({py_string(self.annotation(t))}, {expr})"
 
     def _json_load_body(self, t: UnionOf) -> list[str]:
         body: list[str] = []

@@ -172,7 +172,7 @@ def _events_module(spec: ServiceSpec) -> dict[str, Any]:
     froms = []
     if "Mapping" in ex.imports:
         froms.append("from collections.abc import Mapping")
-    typing_names = sorted(n for n in ("Any", "ClassVar", "Self") if n in ex.imports)
+    typing_names = sorted(n for n in ("Any", "ClassVar", "Self", "cast") if n in ex.imports)
     if typing_names:
         froms.append(f"from typing import {', '.join(typing_names)}")
     exports = [d.name for d in spec.decls if isinstance(d, (EnumDecl, Record))]
