@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from accord.contracts import avro as avro_contract
 from accord.contracts.loader import display_path, parse_json
 from accord.contracts.model import Schema, SchemaFormat
 from accord.diagnostics import Diagnostic, Location, Severity
@@ -120,7 +121,7 @@ def raw(value: SchemaInput, label: str) -> tuple[Any, str | None, str, Path | No
             raise _problem(f"schema is not UTF-8 text ({exc.reason})", label) from None
     if isinstance(value, str):
         stripped = value.strip()
-        if _NAME.match(stripped):
+        if _NAME.match(stripped) and stripped not in ("true", "false"):
             return stripped, json.dumps(stripped), label, None
         data, problems = parse_json(value, label)
         if problems:
@@ -139,7 +140,8 @@ def choose_format(
     candidates: list[Any], paths: list[Path | None], forced: SchemaFormat | None
 ) -> SchemaFormat:
     """One format for a whole check: forced, else what any schema plainly is, else by file
-    suffix, else Avro (the two read the same for the schemas that are ambiguous)."""
+    suffix, else Avro when every schema is valid Avro (the two read such schemas alike),
+    else JSON Schema (``{"type": "array"}`` is no Avro)."""
     if forced is not None:
         return forced
     seen = [f for f in (detect(d) for d in candidates) if f is not None]
@@ -148,7 +150,9 @@ def choose_format(
     for p in paths:
         if p is not None and p.suffix.lower() == ".json":
             return SchemaFormat.JSON
-    return SchemaFormat.AVRO
+    if all(not avro_contract.validate(d, lenient=True) for d in candidates):
+        return SchemaFormat.AVRO  # valid as both: the two read them alike
+    return SchemaFormat.JSON
 
 
 def read_file(path: Path, *, schema_type: SchemaFormat | None = None) -> Schema:

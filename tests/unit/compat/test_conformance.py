@@ -71,9 +71,7 @@ def test_avro_reader_writer_pair(case: dict[str, Any]) -> None:
         assert len(backward.changes) >= len(case["expected_incompatibilities"])
 
 
-@pytest.mark.parametrize(
-    "case", corpus("avro-level-cases.json"), ids=ids("avro-level-cases.json")
-)
+@pytest.mark.parametrize("case", corpus("avro-level-cases.json"), ids=ids("avro-level-cases.json"))
 def test_avro_level(case: dict[str, Any]) -> None:
     result = check_versions(case["previous"], case["new"], case["level"], schema_type="AVRO")
     assert result.compatible == case["compatible"], case["message"]
