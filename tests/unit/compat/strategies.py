@@ -99,7 +99,9 @@ def avro_schemas(draw: st.DrawFn, depth: int = 2, names: _Names | None = None) -
     if kind == "map":
         return {"type": "map", "values": draw(avro_schemas(depth - 1, names))}
     if kind == "union":
-        branches = draw(st.lists(st.sampled_from(PRIMITIVES), min_size=1, max_size=3, unique=True))
+        branches: list[Any] = draw(
+            st.lists(st.sampled_from(PRIMITIVES), min_size=1, max_size=3, unique=True)
+        )
         if draw(st.booleans()):
             named = draw(avro_schemas(0, names))
             if isinstance(named, dict):
@@ -270,6 +272,23 @@ def _valid_defaults(schema: Any) -> Any:
     return schema
 
 
+def _scalar(t: str, rnd: random.Random) -> Any:
+    if t == "null":
+        return None
+    if t == "boolean":
+        return rnd.random() < 0.5
+    if t == "int":
+        return rnd.randint(-(2**31), 2**31 - 1)
+    if t == "long":
+        return rnd.randint(-(2**63), 2**63 - 1)
+    if t in ("float", "double"):
+        return rnd.uniform(-1e6, 1e6)
+    if t == "bytes":
+        # ASCII: fastavro decodes bytes read as string strictly as UTF-8, Java does not.
+        return bytes(rnd.choice(b"abc") for _ in range(rnd.randint(0, 4)))
+    return "".join(rnd.choice("abcé") for _ in range(rnd.randint(0, 4)))
+
+
 def datum(schema: Any, rnd: random.Random, depth: int = 0) -> Any:
     """A random value of ``schema`` in fastavro's form (unions in tuple notation)."""
     if isinstance(schema, list):
@@ -279,17 +298,7 @@ def datum(schema: Any, rnd: random.Random, depth: int = 0) -> Any:
             tag = branch["type"]
         return (tag, datum(branch, rnd, depth + 1))
     if isinstance(schema, str):
-        return {
-            "null": lambda: None,
-            "boolean": lambda: rnd.random() < 0.5,
-            "int": lambda: rnd.randint(-(2**31), 2**31 - 1),
-            "long": lambda: rnd.randint(-(2**63), 2**63 - 1),
-            "float": lambda: rnd.uniform(-1e6, 1e6),
-            "double": lambda: rnd.uniform(-1e12, 1e12),
-            # ASCII: fastavro decodes bytes read as string strictly as UTF-8, Java does not.
-            "bytes": lambda: bytes(rnd.choice(b"abc") for _ in range(rnd.randint(0, 4))),
-            "string": lambda: "".join(rnd.choice("abcé") for _ in range(rnd.randint(0, 4))),
-        }[schema]()
+        return _scalar(schema, rnd)
     t = schema["type"]
     if t == "record":
         return {f["name"]: datum(f["type"], rnd, depth + 1) for f in schema["fields"]}
@@ -333,7 +342,8 @@ def json_schemas(draw: st.DrawFn, depth: int = 2) -> Any:
             for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=3, unique=True))
         }
         schema["properties"] = props
-        if props and draw(st.booleans()):
+        wants_required: bool = draw(st.booleans())
+        if props and wants_required:
             schema["required"] = draw(
                 st.lists(st.sampled_from(sorted(props)), max_size=2, unique=True)
             )
