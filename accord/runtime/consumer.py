@@ -138,7 +138,7 @@ class EventConsumer:
         db: Database,
         settings: KafkaSettings | None = None,
         retry: RetryPolicy | None = None,
-        version_checks: Mapping[type[EventType], VersionCheck] | None = None,
+        version_checks: Mapping[type[EventType] | str, VersionCheck] | None = None,
         config: Mapping[str, Any] | None = None,
         metrics: Metrics | None = None,
         batch_size: int = 500,
@@ -155,7 +155,7 @@ class EventConsumer:
         self.db = db
         self.settings = settings or KafkaSettings.resolve()
         self.retry = retry or RetryPolicy()
-        self.version_checks = dict(version_checks or {})
+        self.version_checks = _by_class(self.handlers, version_checks or {})
         self.metrics = metrics or Metrics()
         self.batch_size = batch_size
         self.create_topics = create_topics
@@ -495,6 +495,26 @@ class EventConsumer:
             position = tp.offset if tp.offset >= 0 else low
             lag[f"{tp.topic}[{tp.partition}]"] = max(0, high - position)
         self.metrics.set_lag(lag)
+
+
+def _by_class(
+    handlers: Mapping[type[EventType], Handler],
+    checks: Mapping[type[EventType] | str, VersionCheck],
+) -> dict[type[EventType], VersionCheck]:
+    """Version checks keyed by handled class; a key may be the class or its event name. A key
+    naming no handled event is a mistake worth failing for (another service's class of the
+    same event, a typo): the check would silently never run."""
+    found: dict[type[EventType], VersionCheck] = {}
+    for key, check in checks.items():
+        matches = [c for c in handlers if c is key or key == c.EVENT_NAME]
+        if not matches:
+            name = key if isinstance(key, str) else f"{key.__module__}.{key.__qualname__}"
+            handled = ", ".join(sorted(f"{c.__module__}.{c.__qualname__}" for c in handlers))
+            raise ValueError(
+                f"version check for {name}, which no handler consumes (handled: {handled})"
+            )
+        found.update(dict.fromkeys(matches, check))
+    return found
 
 
 def _name(cls: type[EventType]) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.runtime import headers as h
-from accord.runtime.events import Codec, EventType
+from accord.runtime import wire
+from accord.runtime.events import Codec, EventType, UndecodableMessage
 from accord.runtime.tracing import outgoing_traceparent
 
 
@@ -51,11 +52,18 @@ def build_record(
 
 
 def key_of(event: EventType) -> bytes | None:
-    """The UTF-8 text of the event's key field (None when the manifest names no key)."""
-    if not event.KEY_FIELD:
+    """The event's ``kafka_key()`` (generated classes have it), else the UTF-8 text of its key
+    field; None when the manifest names no key."""
+    kafka_key = getattr(event, "kafka_key", None)
+    if callable(kafka_key):
+        value = kafka_key()
+    elif event.KEY_FIELD:
+        value = _field(event, event.KEY_FIELD)
+    else:
         return None
-    value = _field(event, event.KEY_FIELD)
-    return None if value is None else str(value).encode("utf-8")
+    if value is None or isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8")
 
 
 def event_id_of(event: EventType) -> str:
@@ -65,10 +73,11 @@ def event_id_of(event: EventType) -> str:
 
 
 def schema_id_of(value: bytes) -> int:
-    """The schema id in a Confluent wire-format prefix (-1 when the framing is absent)."""
-    if len(value) >= 5 and value[0] == 0:
-        return int.from_bytes(value[1:5], "big")
-    return -1
+    """The schema id in the Confluent wire-format prefix (-1 when the framing is absent)."""
+    try:
+        return wire.schema_id_of(value)
+    except UndecodableMessage:
+        return -1
 
 
 def _field(event: EventType, name: str) -> Any:
