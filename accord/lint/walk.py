@@ -96,15 +96,17 @@ class _AvroWalk:
             if self.records:
                 _add(self.out, record)
             inner = full.rpartition(".")[0] or None
+            fields = self.out.setdefault(AvroField, []) if self.fields else None
+            doc, ctx = self.doc, self.ctx
             for i, fnode in enumerate(node.get("fields") or ()):
                 fptr = f"{ptr}/fields/{i}"
-                if self.fields:
-                    _add(self.out, AvroField(self.doc, self.ctx, fptr, fnode, record))
+                if fields is not None:
+                    fields.append(AvroField(doc, ctx, fptr, fnode, record))
                 if self.suppress and AVRO_SUPPRESS in fnode:
-                    self.suppressions.extend(
-                        suppressions(self.doc, self.ctx, fnode[AVRO_SUPPRESS], fptr)
-                    )
-                self.node(fnode.get("type"), fptr + "/type", inner)
+                    self.suppressions.extend(suppressions(doc, ctx, fnode[AVRO_SUPPRESS], fptr))
+                ftype = fnode.get("type")
+                if type(ftype) is dict or type(ftype) is list:  # primitives hold nothing
+                    self.node(ftype, fptr + "/type", inner)
         elif t == "enum":
             full = _fullname(node, ns)
             self.named[full] = "enum"
@@ -211,16 +213,17 @@ class _JsonWalk:
             if isinstance(props, dict):
                 required = node.get("required")
                 names = set(required) if isinstance(required, list) else ()
+                out = self.out.setdefault(JsonProperty, []) if self.properties else None
+                doc, ctx = self.doc, self.ctx
                 for name, sub in props.items():
                     pptr = f"{ptr}/properties/{_esc(name)}"
-                    if self.properties:
-                        prop = JsonProperty(
-                            self.doc, self.ctx, pptr, sub, name, owner, name in names
-                        )
-                        _add(self.out, prop)
+                    if out is not None:
+                        out.append(JsonProperty(doc, ctx, pptr, sub, name, owner, name in names))
                     self.node(sub, pptr)
-        for key in sorted(node.keys() & _NESTED):  # one set operation, not 19 lookups
-            self.nested(key, node[key], ptr)
+        nested = node.keys() & _NESTED  # one set operation, not 19 lookups
+        if nested:
+            for key in sorted(nested):
+                self.nested(key, node[key], ptr)
 
     def nested(self, key: str, sub: Any, ptr: str) -> None:
         if key in _ONE:

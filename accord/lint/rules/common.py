@@ -35,7 +35,7 @@ def looks_temporal(name: str) -> bool:
 
 
 def looks_like_money(name: str, money_words: frozenset[str]) -> bool:
-    return any(w in money_words for w in words(name))
+    return not money_words.isdisjoint(words(name))
 
 
 def style_problem(kind: str, name: str, style: Style) -> str | None:
