@@ -26,7 +26,9 @@ from accord.runtime.metrics import Counter, Metrics, MetricsSnapshot
 from accord.runtime.outbox import OutboxPublisher, OutboxRelay
 from accord.runtime.producer import DeliveryFailed, KafkaPublisher
 from accord.runtime.retry import PermanentError, RetryPolicy
+from accord.runtime.service import ServiceRuntime
 from accord.runtime.settings import KafkaSettings
+from accord.runtime.status import serve_status
 from accord.runtime.topics import ensure_topics
 from accord.runtime.tracing import TraceContext, current_trace, use_trace
 
@@ -53,6 +55,7 @@ __all__ = [
     "PermanentError",
     "Publisher",
     "RetryPolicy",
+    "ServiceRuntime",
     "TraceContext",
     "Transaction",
     "UndecodableMessage",
@@ -66,5 +69,6 @@ __all__ = [
     "open_database",
     "read_dead_letters",
     "replay",
+    "serve_status",
     "use_trace",
 ]

@@ -25,7 +25,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,7 @@ from accord.runtime.events import (
     Handler,
     IncompatibleWriterSchema,
     Metadata,
+    UndecodableMessage,
     UnknownWriterSchema,
 )
 from accord.runtime.metrics import Counter, Metrics
@@ -145,7 +146,7 @@ class EventConsumer:
         dlq_suffix: str = DLQ_SUFFIX,
         create_topics: bool = True,
         partitions: int = DEFAULT_PARTITIONS,
-        on_outbox_commit: Any = None,
+        on_outbox_commit: Callable[[], None] | None = None,
     ) -> None:
         if not handlers:
             raise ValueError("EventConsumer needs at least one handler")
@@ -285,7 +286,7 @@ class EventConsumer:
         while True:
             try:
                 if value is None:
-                    raise _undecodable("message has no value (a tombstone)")
+                    raise UndecodableMessage("message has no value (a tombstone)")
                 event, schema_id = self.codec.decode(value, readers)
                 break
             except DecodeError as exc:
@@ -543,12 +544,6 @@ def _where(item: _Item) -> dict[str, Any]:
 
 def _str_or_none(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def _undecodable(reason: str) -> DecodeError:
-    from accord.runtime.events import UndecodableMessage
-
-    return UndecodableMessage(reason)
 
 
 def _decode_reason(error: DecodeError) -> str:
