@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accord.devstack import process
-from accord.devstack.ports import LOOPBACK, free_port, port_open, wait_until
+from accord.devstack.ports import LOOPBACK, free_port, port_open, require_free, wait_until
 from accord.errors import RuntimeFailure
 
 STORAGE_NOTE = "Tansu keeps all data in memory: stopping the broker loses every topic and offset"
@@ -64,6 +64,8 @@ def start_broker(
     """Start Tansu on ``host:port`` (a free port by default) and wait until it answers Kafka
     metadata requests. ``advertised_port`` is what clients are told to connect to (default:
     ``port``); give a proxy's port to put the proxy between clients and broker."""
+    if port:
+        require_free(host, port, "broker")
     port = port or free_port(host)
     advertised_port = advertised_port or port
     argv = [

@@ -6,6 +6,8 @@ import socket
 import time
 from collections.abc import Callable
 
+from accord.errors import RuntimeFailure
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -14,6 +16,20 @@ def free_port(host: str = LOOPBACK) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def require_free(host: str, port: int, what: str) -> None:
+    """:class:`RuntimeFailure` naming ``what`` when ``host:port`` cannot be bound."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As servers do: connections of a previous run in TIME_WAIT do not make it busy.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise RuntimeFailure(
+                f"cannot start the {what} on {host}:{port}: {exc.strerror or exc}",
+                hint="pick another port, or leave the option out to use a free one",
+            ) from None
 
 
 def port_open(host: str, port: int, timeout: float = 0.2) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accord.devstack import process
-from accord.devstack.ports import LOOPBACK, free_port, wait_until
+from accord.devstack.ports import LOOPBACK, free_port, require_free, wait_until
 from accord.errors import RuntimeFailure
 
 
@@ -52,6 +52,8 @@ def start_registry(
 ) -> Registry:
     """Start ``accord registry serve`` on ``host:port`` (free port by default) with ``store``
     (``sqlite:///PATH`` or ``postgresql://...``) and wait until it answers."""
+    if port:
+        require_free(host, port, "registry")
     port = port or free_port(host)
     argv = [sys.executable, "-m", "accord", "registry", "serve"]
     argv += ["--host", host, "--port", str(port), "--store", store]
