@@ -1,0 +1,7 @@
+"""``python -m services.inventory [--host H] [--port P] [--db URL]``"""
+
+from accord.runtime.http import serve, serve_args
+from services.inventory.app import NAME, create_app
+
+args = serve_args(NAME)
+serve(create_app(args.db), args.host, args.port)
