@@ -161,6 +161,28 @@ class CompatibilityResult:
     policy: Policy = Policy.STRICT
     versions_checked: int = 0
 
+    @classmethod
+    def make(
+        cls,
+        compatible: bool,
+        changes: list[Change],
+        level: Level,
+        format: SchemaFormat | None,
+        policy: Policy,
+        versions_checked: int,
+    ) -> CompatibilityResult:
+        """The same as the constructor, without its per-field frozen-setattr cost (hot path)."""
+        result = object.__new__(cls)
+        result.__dict__.update(
+            compatible=compatible,
+            changes=changes,
+            level=level,
+            format=format,
+            policy=policy,
+            versions_checked=versions_checked,
+        )
+        return result
+
     @property
     def breaking(self) -> list[Change]:
         """The changes that break the level asked for."""

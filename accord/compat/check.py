@@ -14,7 +14,6 @@ False
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from accord.compat import inputs
@@ -22,10 +21,10 @@ from accord.compat.avro import explain as avro_explain
 from accord.compat.avro import resolve as avro_resolve
 from accord.compat.avro import witness as avro_witness
 from accord.compat.change import Change, CompatibilityResult, Direction, Policy, Witness
-from accord.compat.engine import Prepared, pair, prepare, reference_items
+from accord.compat.engine import Prepared, cached, pair, prepare, references_key, remember
 from accord.compat.inputs import SchemaInput
 from accord.compat.levels import directions, parse_level, versions_to_check
-from accord.contracts.model import Level, Schema, SchemaFormat
+from accord.contracts.model import Level, SchemaFormat
 from accord.errors import UsageError
 
 
@@ -76,45 +75,53 @@ def check_versions(
     histories stay cheap. ``labels`` (one per previous version, then one for ``new``) name
     the versions in messages; by default ``v1`` ... ``vN``.
     """
+    lvl = _LEVELS.get(level) if isinstance(level, str) else level
+    pol = _POLICIES.get(policy) if isinstance(policy, str) else policy
     try:
-        lvl = parse_level(level)
-        pol = Policy.parse(policy)
+        lvl = lvl if isinstance(lvl, Level) else parse_level(level)
+        pol = pol if isinstance(pol, Policy) else Policy.parse(policy)
         forced = _schema_type(schema_type)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    history = list(previous)
-    names = _labels(labels, len(history))
+    history = previous if isinstance(previous, (list, tuple)) else list(previous)
+    if labels is not None and len(labels) != len(history) + 1:
+        raise UsageError(
+            f"labels: expected {len(history) + 1} names (one per previous version and one for"
+            f" the new schema), got {len(labels)}"
+        )
     indices = versions_to_check(lvl, len(history))
-    wanted = {i: inputs.raw(history[i], names[i]) for i in indices}
-    new_raw = inputs.raw(new, names[-1])
-    fmt = inputs.choose_format(
-        [*(r[0] for r in wanted.values()), new_raw[0]],
-        [*(r[3] for r in wanted.values()), new_raw[3]],
-        forced or _given_format(new),
-    )
-    refs = [
-        (name, inputs.raw(value, f"reference {name}")[0])
-        for name, value in reference_items(references)
-    ]
-    new_p = _prepare(new, new_raw, fmt, refs)
+    wanted = [(i, inputs.load(history[i], _label(labels, i))) for i in indices]
+    new_loaded = inputs.load(new, _label(labels, len(history)))
+    fmt = inputs.choose_format([*(w for _, w in reversed(wanted)), new_loaded], forced)
+    refs: list[tuple[str, Any]] = []
+    refs_key = ""
+    if references:
+        refs = [
+            (name, inputs.load(value, f"reference {name}").data)
+            for name, value in references.items()
+        ]
+        refs_key = references_key(refs)
+    new_p = prepare(new_loaded, fmt, refs, refs_key)
     changes: list[Change] = []
-    for i in indices:
-        data = wanted[i][0]
-        other = _given_format(history[i]) or inputs.detect(data)
+    for i, loaded in wanted:
+        other = loaded.given or loaded.detected
         if other is not None and other is not fmt:
-            changes.append(_type_changed(fmt, other, names[i], names[-1], i))
+            changes.append(_type_changed(fmt, other, history, labels, i))
             continue
-        old_p = _prepare(history[i], wanted[i], fmt, refs)
-        for direction in directions(lvl):
-            changes.extend(_compare(old_p, new_p, direction, pol, names[i], names[-1], i))
-    return CompatibilityResult(
-        compatible=not any(c.breaking for c in changes),
-        changes=changes,
-        level=lvl,
-        format=fmt,
-        policy=pol,
-        versions_checked=len(indices),
+        old_p = prepare(loaded, fmt, refs, refs_key)
+        for direction in _DIRECTIONS[lvl]:
+            changes.extend(_compare(old_p, new_p, direction, pol, history, labels, i))
+    return CompatibilityResult.make(
+        not any(c.breaking for c in changes), changes, lvl, fmt, pol, len(indices)
     )
+
+
+_LEVELS: dict[str, Level] = {
+    **{lv.value: lv for lv in Level},
+    **{lv.value.lower(): lv for lv in Level},
+}
+_POLICIES: dict[str, Policy] = {p.value: p for p in Policy}
+_DIRECTIONS: dict[Level, tuple[Direction, ...]] = {lv: directions(lv) for lv in Level}
 
 
 def _schema_type(value: str | SchemaFormat | None) -> SchemaFormat | None:
@@ -131,36 +138,19 @@ def _schema_type(value: str | SchemaFormat | None) -> SchemaFormat | None:
     return aliases[text]
 
 
-def _given_format(value: SchemaInput) -> SchemaFormat | None:
-    return value.format if isinstance(value, Schema) else None
-
-
-def _labels(labels: Sequence[str] | None, count: int) -> list[str]:
-    if labels is None:
-        return [f"v{i + 1}" for i in range(count + 1)]
-    names = list(labels)
-    if len(names) != count + 1:
-        raise UsageError(
-            f"labels: expected {count + 1} names (one per previous version and one for the new"
-            f" schema), got {len(names)}"
-        )
-    return names
-
-
-def _prepare(
-    value: SchemaInput,
-    raw: tuple[Any, str | None, str, Any],
-    fmt: SchemaFormat,
-    refs: list[tuple[str, Any]],
-) -> Prepared:
-    data, text, shown, _ = raw
-    schema = value if isinstance(value, Schema) else None
-    return prepare(data, fmt, text=text, file=shown, references=refs, schema=schema)
+def _label(labels: Sequence[str] | None, index: int) -> str:
+    """How version ``index`` is named (``v1``...; the last index is the new schema)."""
+    return labels[index] if labels is not None else f"v{index + 1}"
 
 
 def _type_changed(
-    fmt: SchemaFormat, other: SchemaFormat, old: str, new: str, version: int
+    fmt: SchemaFormat,
+    other: SchemaFormat,
+    history: Sequence[Any],
+    labels: Sequence[str] | None,
+    version: int,
 ) -> Change:
+    old, new = _label(labels, version), _label(labels, len(history))
     return Change(
         kind="SCHEMA_TYPE_CHANGED",
         path="",
@@ -179,43 +169,49 @@ def _compare(
     new: Prepared,
     direction: Direction,
     policy: Policy,
-    old_label: str,
-    new_label: str,
+    history: Sequence[Any],
+    labels: Sequence[str] | None,
     version: int,
 ) -> list[Change]:
-    if old.format is SchemaFormat.AVRO:
-        return _avro_changes(old, new, direction, old_label, new_label, version)
-    from accord.compat.jsonschema import explain as json_explain
+    """The changes in one direction, memoised (Change records are immutable)."""
+    old_label, new_label = _label(labels, version), _label(labels, len(history))
+    key = (old.key, new.key, direction, policy, old_label, new_label, version)
+    found: list[Change] | None = cached(key)
+    if found is None:
+        found = _changes(old, new, direction, policy, old_label, new_label, version)
+        remember(key, found)
+    return found
 
-    return json_explain.changes(old, new, direction, policy, old_label, new_label, version)
 
-
-def _avro_changes(
+def _changes(
     old: Prepared,
     new: Prepared,
     direction: Direction,
+    policy: Policy,
     old_label: str,
     new_label: str,
     version: int,
 ) -> list[Change]:
+    if old.format is SchemaFormat.JSON:
+        from accord.compat.jsonschema import explain as json_explain
+
+        return json_explain.changes(old, new, direction, policy, old_label, new_label, version)
     reader, writer = (new, old) if direction is Direction.BACKWARD else (old, new)
     found: list[avro_resolve.Incompatibility] = pair(
         (reader.key, writer.key, "avro"),
         lambda: avro_resolve.incompatibilities(reader.avro, writer.avro),
     )
-    out = []
-    for inc in found:
-        out.append(
-            avro_explain.change(
-                inc,
-                direction,
-                old=old_label,
-                new=new_label,
-                version=version,
-                witness=_avro_witness(reader, writer, inc),
-            )
+    return [
+        avro_explain.change(
+            inc,
+            direction,
+            old=old_label,
+            new=new_label,
+            version=version,
+            witness=_avro_witness(reader, writer, inc),
         )
-    return out
+        for inc in found
+    ]
 
 
 def _avro_witness(reader: Prepared, writer: Prepared, inc: avro_resolve.Incompatibility) -> Any:
@@ -227,7 +223,3 @@ def _avro_witness(reader: Prepared, writer: Prepared, inc: avro_resolve.Incompat
         return avro_witness.find(writer.avro, inc, writer_parsed, reader_parsed)
 
     return find
-
-
-def with_breaking(change: Change, breaking: bool) -> Change:
-    return replace(change, breaking=breaking)

@@ -9,16 +9,14 @@ entries go first).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
 from accord.compat.avro import model as avro_model
+from accord.compat.inputs import Loaded
 from accord.contracts import avro as avro_contract
 from accord.contracts import jsonschema as json_contract
 from accord.contracts.model import Schema, SchemaFormat
@@ -29,32 +27,22 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _LRU(OrderedDict[K, V]):
+class _Memo(dict[K, V]):
+    """A bounded memo: plain dict operations (atomic under the GIL), emptied when full."""
+
     def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
-        self.lock = threading.Lock()
 
     def get_or_make(self, key: K, make: Callable[[], V]) -> V:
-        with self.lock:
-            if key in self:
-                self.move_to_end(key)
-                return self[key]
+        found = self.get(key)
+        if found is not None:
+            return found
         value = make()
-        with self.lock:
-            self[key] = value
-            while len(self) > self.limit:
-                self.popitem(last=False)
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
         return value
-
-
-def content_key(fmt: SchemaFormat, data: Any, refs: str = "") -> str:
-    """Identity of a schema's content: format, sorted compact JSON, references."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(text.encode("utf-8"))
-    if refs:
-        digest.update(b"\x00" + refs.encode("utf-8"))
-    return f"{fmt.value}:{digest.hexdigest()}"
 
 
 @dataclass(eq=False)
@@ -72,6 +60,9 @@ class Prepared:
 
     @cached_property
     def avro(self) -> avro_model.Node:
+        node: avro_model.Node | None = self.extra.pop("avro", None)
+        if node is not None:
+            return node  # parsed while validating
         return avro_model.parse(self.schema.data, references=[d for _, d in self.references])
 
     @cached_property
@@ -81,8 +72,9 @@ class Prepared:
 
         named: dict[str, Any] = {}
         for _, ref in self.references:
-            fastavro.parse_schema(ref, named_schemas=named, _write_hint=False)
-        return fastavro.parse_schema(self.schema.data, named_schemas=named, _write_hint=False)
+            fastavro.parse_schema(ref, named_schemas=named)
+        # The write hint marks it parsed, so the encoder keeps the referenced named types.
+        return fastavro.parse_schema(self.schema.data, named_schemas=named)
 
     @cached_property
     def json(self) -> Any:
@@ -91,16 +83,17 @@ class Prepared:
         return json_model.load(self.schema.data, references=dict(self.references))
 
 
-_PREPARED: _LRU[str, Prepared] = _LRU(1024)
-_PAIRS: _LRU[tuple[str, str, str], Any] = _LRU(4096)
+_PREPARED: _Memo[tuple[SchemaFormat, str, str], Prepared] = _Memo(2048)
+_PAIRS: _Memo[tuple[Any, ...], Any] = _Memo(8192)
 
 
 def clear_caches() -> None:
-    """Forget every prepared schema and pair result (benchmarks, tests)."""
-    with _PREPARED.lock:
-        _PREPARED.clear()
-    with _PAIRS.lock:
-        _PAIRS.clear()
+    """Forget every parsed text, prepared schema and pair result (benchmarks, tests)."""
+    from accord.compat import inputs
+
+    inputs.clear()
+    _PREPARED.clear()
+    _PAIRS.clear()
 
 
 def references_key(refs: Sequence[tuple[str, Any]]) -> str:
@@ -110,21 +103,29 @@ def references_key(refs: Sequence[tuple[str, Any]]) -> str:
 
 
 def prepare(
-    data: Any,
+    loaded: Loaded,
     fmt: SchemaFormat,
-    *,
-    text: str | None = None,
-    file: str | None = None,
     references: Sequence[tuple[str, Any]] = (),
-    schema: Schema | None = None,
+    refs_key: str = "",
 ) -> Prepared:
     """The validated, memoised form of one schema; :class:`SchemaError` when invalid."""
-    refs = tuple(references)
-    key = content_key(fmt, data, references_key(refs))
+    key = (fmt, loaded.key, refs_key)
+    found = _PREPARED.get(key)
+    if found is not None:
+        return found
 
     def make() -> Prepared:
-        checked = _validated(data, fmt, text, file, refs, schema)
-        return Prepared(schema=checked, key=key, references=refs)
+        schema = loaded.source if loaded.given is fmt else None
+        extra: dict[str, Any] = {}
+        checked = _validated(
+            loaded.data, fmt, loaded.text, loaded.shown, tuple(references), schema, extra
+        )
+        return Prepared(
+            schema=checked,
+            key=f"{fmt.value}:{loaded.key}:{refs_key}",
+            references=tuple(references),
+            extra=extra,
+        )
 
     return _PREPARED.get_or_make(key, make)
 
@@ -136,7 +137,9 @@ def _validated(
     file: str | None,
     refs: tuple[tuple[str, Any], ...],
     schema: Schema | None,
+    extra: dict[str, Any] | None = None,
 ) -> Schema:
+    """The checked :class:`Schema`; for Avro its node graph goes into ``extra["avro"]``."""
     if schema is not None and schema.format is fmt:
         return schema  # already validated by accord.contracts
     if text is None:
@@ -160,7 +163,9 @@ def _validated(
         raise SchemaError(f"{file or 'schema'}: not a valid {kind}", problems=problems)
     if fmt is SchemaFormat.AVRO:
         try:
-            avro_model.parse(data, references=[d for _, d in refs])
+            node = avro_model.parse(data, references=[d for _, d in refs])
+            if extra is not None:
+                extra["avro"] = node
         except avro_model.AvroModelError as exc:
             diag = Diagnostic(
                 "avro-invalid",
@@ -178,10 +183,21 @@ def prepare_file(data: Any, fmt: SchemaFormat, *, text: str, file: str) -> Schem
     return _validated(data, fmt, text, file, (), None)
 
 
-def pair(key: tuple[str, str, str], compute: Callable[[], V]) -> V:
+def pair(key: tuple[Any, ...], compute: Callable[[], V]) -> V:
     """Memoised result of one reader/writer comparison."""
     result: V = _PAIRS.get_or_make(key, compute)
     return result
+
+
+def cached(key: tuple[Any, ...]) -> Any:
+    """A memoised comparison result, or None (the hot path: no closure is built)."""
+    return _PAIRS.get(key)
+
+
+def remember(key: tuple[Any, ...], value: Any) -> None:
+    if len(_PAIRS) >= _PAIRS.limit:
+        _PAIRS.clear()
+    _PAIRS[key] = value
 
 
 def reference_items(references: Mapping[str, Any] | None) -> list[tuple[str, Any]]:

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from accord.contracts import avro as avro_contract
 from accord.contracts.loader import display_path, parse_json
@@ -92,43 +95,57 @@ def _problem(message: str, label: str, fix: str | None = None) -> SchemaError:
     return SchemaError(f"{label}: {message}", problems=[diag])
 
 
-def raw(value: SchemaInput, label: str) -> tuple[Any, str | None, str, Path | None]:
-    """``(data, text, shown name, path)`` of one argument (no validation yet)."""
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One argument read and parsed (not validated): its data, text and content key."""
+
+    data: Any
+    text: str | None
+    shown: str
+    path: Path | None
+    key: str  # identity of the content (the text itself, or canonical JSON)
+    detected: SchemaFormat | None
+    given: SchemaFormat | None = None  # the format a Schema argument carries
+    source: Schema | None = None  # the Schema argument itself (already validated)
+
+
+_TEXTS: dict[str, Loaded] = {}
+_TEXTS_LIMIT = 4096
+
+
+def load(value: SchemaInput, label: str) -> Loaded:
+    """Read one argument; JSON text is parsed once per distinct text (memoised)."""
+    if type(value) is str:
+        hit = _TEXTS.get(value)
+        if hit is not None:
+            return hit
+        loaded = _load_text(value, label)
+        if len(_TEXTS) >= _TEXTS_LIMIT:
+            _TEXTS.clear()
+        _TEXTS[value] = loaded
+        return loaded
     if isinstance(value, Schema):
-        return value.data, value.text, value.file or label, value.path
+        key = "s:" + _canonical(value.data)
+        detected = detect(value.data)
+        return Loaded(
+            value.data,
+            value.text,
+            value.file or label,
+            value.path,
+            key,
+            detected,
+            value.format,
+            value,
+        )
     if isinstance(value, Path):
-        shown = display_path(value)
-        try:
-            text = value.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise _problem(f"schema file {shown} does not exist", shown, "check the path") from None
-        except IsADirectoryError:
-            raise _problem(f"{shown} is a directory, not a schema file", shown) from None
-        except UnicodeDecodeError as exc:
-            raise _problem(f"schema file is not UTF-8 text ({exc.reason})", shown) from None
-        except OSError as exc:
-            raise _problem(f"cannot read schema file: {exc.strerror}", shown) from None
-        if not text.strip():
-            raise _problem("schema file is empty", shown)
-        data, problems = parse_json(text, shown)
-        if problems:
-            raise SchemaError(f"{shown}: not valid JSON", problems=problems)
-        return data, text, shown, value.resolve()
+        return _load_path(value)
     if isinstance(value, bytes):
         try:
-            value = value.decode("utf-8")
+            return load(value.decode("utf-8"), label)
         except UnicodeDecodeError as exc:
             raise _problem(f"schema is not UTF-8 text ({exc.reason})", label) from None
-    if isinstance(value, str):
-        stripped = value.strip()
-        if _NAME.match(stripped) and stripped not in ("true", "false"):
-            return stripped, json.dumps(stripped), label, None
-        data, problems = parse_json(value, label)
-        if problems:
-            raise SchemaError(f"{label}: not a schema (invalid JSON)", problems=problems)
-        return data, value, label, None
     if isinstance(value, (dict, list, bool)):
-        return value, None, label, None
+        return Loaded(value, None, label, None, "d:" + _canonical(value), detect(value))
     raise _problem(
         f"cannot use a {type(value).__name__} as a schema",
         label,
@@ -136,22 +153,66 @@ def raw(value: SchemaInput, label: str) -> tuple[Any, str | None, str, Path | No
     )
 
 
-def choose_format(
-    candidates: list[Any], paths: list[Path | None], forced: SchemaFormat | None
-) -> SchemaFormat:
-    """One format for a whole check: forced, else what any schema plainly is, else by file
-    suffix, else Avro when every schema is valid Avro (the two read such schemas alike),
-    else JSON Schema (``{"type": "array"}`` is no Avro)."""
+def clear() -> None:
+    _TEXTS.clear()
+
+
+def _canonical(data: Any) -> str:
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+def _load_text(text: str, label: str) -> Loaded:
+    stripped = text.strip()
+    if _NAME.match(stripped) and stripped not in ("true", "false"):
+        return Loaded(stripped, json.dumps(stripped), label, None, "t:" + text, SchemaFormat.AVRO)
+    try:
+        # Duplicate keys: the last wins, as in the Jackson parser Confluent uses.
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        data, problems = parse_json(text, label)  # located errors (or a huge integer)
+        if problems:
+            raise SchemaError(f"{label}: not a schema (invalid JSON)", problems=problems) from None
+    return Loaded(data, text, label, None, "t:" + text, detect(data))
+
+
+def _load_path(path: Path) -> Loaded:
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _problem(f"schema file {shown} does not exist", shown, "check the path") from None
+    except IsADirectoryError:
+        raise _problem(f"{shown} is a directory, not a schema file", shown) from None
+    except UnicodeDecodeError as exc:
+        raise _problem(f"schema file is not UTF-8 text ({exc.reason})", shown) from None
+    except OSError as exc:
+        raise _problem(f"cannot read schema file: {exc.strerror}", shown) from None
+    if not text.strip():
+        raise _problem("schema file is empty", shown)
+    data, problems = parse_json(text, shown)
+    if problems:
+        raise SchemaError(f"{shown}: not valid JSON", problems=problems)
+    return Loaded(data, text, shown, path.resolve(), "t:" + text, detect(data))
+
+
+def choose_format(loaded: list[Loaded], forced: SchemaFormat | None) -> SchemaFormat:
+    """One format for a whole check: forced, else a Schema argument's, else what any schema
+    plainly is (the new one, last, decides), else by file suffix, else Avro when every schema
+    is valid Avro (the two read such schemas alike), else JSON Schema (``{"type": "array"}``
+    is no Avro)."""
     if forced is not None:
         return forced
-    seen = [f for f in (detect(d) for d in candidates) if f is not None]
-    if seen:
-        return seen[-1]  # the new schema (last) decides when versions disagree
-    for p in paths:
-        if p is not None and p.suffix.lower() == ".json":
+    given = loaded[-1].given
+    if given is not None:
+        return given
+    for item in reversed(loaded):
+        if item.detected is not None:
+            return item.detected
+    for item in loaded:
+        if item.path is not None and item.path.suffix.lower() == ".json":
             return SchemaFormat.JSON
-    if all(not avro_contract.validate(d, lenient=True) for d in candidates):
-        return SchemaFormat.AVRO  # valid as both: the two read them alike
+    if all(not avro_contract.validate(item.data, lenient=True) for item in loaded):
+        return SchemaFormat.AVRO
     return SchemaFormat.JSON
 
 
@@ -164,6 +225,6 @@ def read_file(path: Path, *, schema_type: SchemaFormat | None = None) -> Schema:
     """
     from accord.compat.engine import prepare_file
 
-    data, text, shown, _ = raw(path, display_path(path))
-    fmt = schema_type or detect(data) or SchemaFormat.for_path(path) or SchemaFormat.AVRO
-    return prepare_file(data, fmt, text=text or "", file=shown)
+    loaded = _load_path(path)
+    fmt = schema_type or loaded.detected or SchemaFormat.for_path(path) or SchemaFormat.AVRO
+    return prepare_file(loaded.data, fmt, text=loaded.text or "", file=loaded.shown)

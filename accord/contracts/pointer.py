@@ -17,7 +17,13 @@ def unescape(token: str) -> str:
 
 def join(base: str, *tokens: str | int) -> str:
     """``join("/fields", 0, "type")`` -> ``/fields/0/type``."""
-    return base + "".join("/" + escape(t) for t in tokens)
+    out = base
+    for token in tokens:
+        text = token if type(token) is str else str(token)
+        if "~" in text or "/" in text:  # most tokens need no escaping: skip the replaces
+            text = text.replace("~", "~0").replace("/", "~1")
+        out = out + "/" + text
+    return out
 
 
 def from_path(path: Iterable[str | int]) -> str:

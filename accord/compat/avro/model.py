@@ -12,11 +12,9 @@ tolerates anonymous records, which Avro Java builds in code and compares by (abs
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
-
-from accord.contracts import pointer as jp
 
 PRIMITIVES = frozenset(["null", "boolean", "int", "long", "float", "double", "bytes", "string"])
 NAMED = frozenset(["record", "error", "enum", "fixed"])
@@ -31,7 +29,7 @@ class AvroModelError(ValueError):
         self.pointer = pointer
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Field:
     name: str
     type: Node
@@ -42,7 +40,10 @@ class Field:
     default: Any = None
 
 
-@dataclass(eq=False)
+_NO_ALIASES: frozenset[str] = frozenset()
+
+
+@dataclass(eq=False, slots=True)
 class Node:
     """One schema node. ``kind`` is the Avro type (``error`` is read as ``record``)."""
 
@@ -50,9 +51,9 @@ class Node:
     pointer: str
     name: str | None = None  # unqualified name of a named type (None: anonymous record)
     fullname: str | None = None
-    aliases: frozenset[str] = frozenset()  # full names
-    fields: list[Field] = field(default_factory=list)
-    field_index: dict[str, Field] = field(default_factory=dict)
+    aliases: frozenset[str] = _NO_ALIASES  # full names
+    fields: Sequence[Field] = ()  # a record's own list (other kinds share the empty tuple)
+    field_index: Mapping[str, Field] | None = None  # set for records
     symbols: tuple[str, ...] = ()
     enum_default: str | None = None
     size: int = 0
@@ -117,13 +118,13 @@ class _Parser:
                 return Node(kind=data, pointer=ptr)
             return self.lookup(data, ns, ptr)
         if isinstance(data, list):
-            branches = tuple(self.parse(b, jp.join(ptr, i), ns) for i, b in enumerate(data))
+            branches = tuple(self.parse(b, f"{ptr}/{i}", ns) for i, b in enumerate(data))
             return Node(kind="union", pointer=ptr, branches=branches)
         if not isinstance(data, dict):
             raise AvroModelError(repr(data), ptr)
         t = data.get("type")
         if isinstance(t, (dict, list)):
-            return self.parse(t, jp.join(ptr, "type"), ns)
+            return self.parse(t, ptr + "/type", ns)
         if not isinstance(t, str):
             raise AvroModelError(repr(t), ptr)
         if t in PRIMITIVES:
@@ -134,9 +135,9 @@ class _Parser:
         if t in ("array", "map"):
             key = "items" if t == "array" else "values"
             node = Node(kind=t, pointer=ptr)
-            node.child = self.parse(data.get(key), jp.join(ptr, key), ns)
+            node.child = self.parse(data.get(key), f"{ptr}/{key}", ns)
             return node
-        return self.lookup(t, ns, jp.join(ptr, "type"))
+        return self.lookup(t, ns, ptr + "/type")
 
     def named(self, data: dict[str, Any], t: str, ptr: str, ns: str | None) -> Node:
         raw = data.get("name")
@@ -147,8 +148,11 @@ class _Parser:
         elif isinstance(data.get("namespace"), str):
             space = data["namespace"] or None
         fullname = _full(name, space) if name is not None else None
-        aliases = frozenset(
-            _full(a, space) for a in data.get("aliases") or () if isinstance(a, str)
+        raw_aliases = data.get("aliases")
+        aliases = (
+            frozenset(_full(a, space) for a in raw_aliases if isinstance(a, str))
+            if raw_aliases
+            else _NO_ALIASES
         )
         kind = "record" if t == "error" else t
         logical = data.get("logicalType")
@@ -164,20 +168,24 @@ class _Parser:
             # Registered before the body so the body may refer to the type (recursion).
             self.names[fullname] = node
         if kind == "record":
+            fields: list[Field] = []
+            index: dict[str, Field] = {}
+            node.fields, node.field_index = fields, index
             for i, f in enumerate(data.get("fields") or ()):
-                fptr = jp.join(ptr, "fields", i)
-                ftype = self.parse(f.get("type"), jp.join(fptr, "type"), space)
+                fptr = f"{ptr}/fields/{i}"  # tokens here never need escaping
+                ftype = self.parse(f.get("type"), fptr + "/type", space)
+                field_aliases = f.get("aliases")
                 fld = Field(
-                    name=f["name"],
-                    type=ftype,
-                    pos=i,
-                    pointer=fptr,
-                    aliases=tuple(a for a in f.get("aliases") or () if isinstance(a, str)),
-                    has_default="default" in f,
-                    default=f.get("default"),
+                    f["name"],
+                    ftype,
+                    i,
+                    fptr,
+                    tuple(a for a in field_aliases if isinstance(a, str)) if field_aliases else (),
+                    "default" in f,
+                    f.get("default"),
                 )
-                node.fields.append(fld)
-                node.field_index.setdefault(fld.name, fld)
+                fields.append(fld)
+                index.setdefault(fld.name, fld)
         elif kind == "enum":
             node.symbols = tuple(data.get("symbols") or ())
             default = data.get("default")

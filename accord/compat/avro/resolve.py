@@ -23,8 +23,9 @@ datum is built.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from accord.compat.avro.model import Field, Node
+from accord.compat.avro.model import PRIMITIVES, Field, Node
 
 # Route steps from the writer root: ("field", name) | ("branch", index) | ("items",) |
 # ("values",)
@@ -64,6 +65,48 @@ class Incompatibility:
 
 _IN_PROGRESS: list[Incompatibility] = []
 
+# Paths are built as cons chains (head, rest) and turned into tuples only when an
+# incompatibility is recorded: most comparisons find none, and copying tuples at every step
+# would cost more than the comparison.
+Chain = tuple[Any, "Chain"] | None
+
+
+def _tuple(chain: Chain) -> tuple[Any, ...]:
+    out = []
+    while chain is not None:
+        out.append(chain[0])
+        chain = chain[1]
+    out.reverse()
+    return tuple(out)
+
+
+def _inc(
+    type_: str,
+    detail: str,
+    loc: Chain,
+    r: Node,
+    w: Node,
+    r_ptr: str,
+    w_ptr: str,
+    route: Chain,
+    where: Chain,
+    field: Field | None = None,
+    symbols: tuple[str, ...] = (),
+) -> Incompatibility:
+    return Incompatibility(
+        type_,
+        detail,
+        _tuple(loc),
+        r,
+        w,
+        r_ptr,
+        w_ptr,
+        _tuple(route),
+        _tuple(where),
+        field,
+        symbols,
+    )
+
 
 class Resolver:
     """One ``reader``-against-``writer`` check (the memo lives as long as the check)."""
@@ -72,91 +115,63 @@ class Resolver:
         self.memo: dict[tuple[int, int], list[Incompatibility]] = {}
 
     def check(self, reader: Node, writer: Node) -> list[Incompatibility]:
-        return self._get("", reader, writer, (), (), ())
+        return self._get("", reader, writer, None, None, None)
 
     def _get(
-        self,
-        token: str,
-        reader: Node,
-        writer: Node,
-        loc: tuple[str, ...],
-        route: tuple[Step, ...],
-        where: tuple[str, ...],
+        self, token: str, reader: Node, writer: Node, loc: Chain, route: Chain, where: Chain
     ) -> list[Incompatibility]:
-        loc = (*loc, token)
         key = (id(reader), id(writer))
         found = self.memo.get(key)
         if found is not None:
             # A pair still in progress is a recursion: compatible unless proven otherwise.
             return [] if found is _IN_PROGRESS else found
         self.memo[key] = _IN_PROGRESS
-        result = self._calculate(reader, writer, loc, route, where)
+        result = self._calculate(reader, writer, (token, loc), route, where)
         self.memo[key] = result
         return result
 
-    def _fresh(
-        self, reader: Node, writer: Node, route: tuple[Step, ...], where: tuple[str, ...]
-    ) -> list[Incompatibility]:
-        # Java's two-argument getCompatibility: a new location stack, the same memo.
-        return self._get("", reader, writer, (), route, where)
+    def _fresh(self, reader: Node, writer: Node, route: Chain, where: Chain) -> bool:
+        """Whether ``reader`` can read ``writer``: Java's two-argument getCompatibility (a new
+        location stack, the same memo)."""
+        return not self._get("", reader, writer, None, route, where)
 
     def _calculate(
-        self,
-        r: Node,
-        w: Node,
-        loc: tuple[str, ...],
-        route: tuple[Step, ...],
-        where: tuple[str, ...],
+        self, r: Node, w: Node, loc: Chain, route: Chain, where: Chain
     ) -> list[Incompatibility]:
         if r.kind == w.kind:
             return self._same_kind(r, w, loc, route, where)
         if w.kind == "union":
             out: list[Incompatibility] = []
             for i, branch in enumerate(w.branches):
-                out.extend(self._get(str(i), r, branch, loc, (*route, ("branch", i)), where))
+                out.extend(self._get(str(i), r, branch, loc, (("branch", i), route), where))
             return out
         if r.kind == "union":
             for branch in r.branches:
-                if not self._fresh(branch, w, route, where):
+                if self._fresh(branch, w, route, where):
                     return []
             detail = f"reader union lacking writer type: {w.java_type}"
             return [
-                Incompatibility(
-                    "MISSING_UNION_BRANCH", detail, loc, r, w, r.pointer, w.pointer, route, where
-                )
+                _inc("MISSING_UNION_BRANCH", detail, loc, r, w, r.pointer, w.pointer, route, where)
             ]
         if w.kind in PROMOTIONS.get(r.kind, ()):
             return []
-        return [self._mismatch(r, w, loc, route, where)]
-
-    @staticmethod
-    def _mismatch(
-        r: Node, w: Node, loc: tuple[str, ...], route: tuple[Step, ...], where: tuple[str, ...]
-    ) -> Incompatibility:
         detail = f"reader type: {r.java_type} not compatible with writer type: {w.java_type}"
-        return Incompatibility(
-            "TYPE_MISMATCH", detail, loc, r, w, r.pointer, w.pointer, route, where
-        )
+        return [_inc("TYPE_MISMATCH", detail, loc, r, w, r.pointer, w.pointer, route, where)]
 
     def _same_kind(
-        self,
-        r: Node,
-        w: Node,
-        loc: tuple[str, ...],
-        route: tuple[Step, ...],
-        where: tuple[str, ...],
+        self, r: Node, w: Node, loc: Chain, route: Chain, where: Chain
     ) -> list[Incompatibility]:
         kind = r.kind
+        if kind == "record":
+            return self._names(r, w, loc, route, where) + self._fields(r, w, loc, route, where)
         if kind in ("array", "map"):
             token = "items" if kind == "array" else "values"
             assert r.child is not None
             assert w.child is not None
             mark = "[]" if kind == "array" else "{}"
-            return self._get(token, r.child, w.child, loc, (*route, (token,)), (*where, mark))
+            return self._get(token, r.child, w.child, loc, ((token,), route), (mark, where))
         if kind == "union":
             return self._unions(r, w, loc, route, where)
-        if kind == "record":
-            return self._names(r, w, loc, route, where) + self._fields(r, w, loc, route, where)
         if kind == "enum":
             return self._names(r, w, loc, route, where) + self._symbols(r, w, loc, route, where)
         if kind == "fixed":
@@ -164,10 +179,10 @@ class Resolver:
             if r.size != w.size:
                 detail = f"expected: {w.size}, found: {r.size}"
                 out.append(
-                    Incompatibility(
+                    _inc(
                         "FIXED_SIZE_MISMATCH",
                         detail,
-                        (*loc, "size"),
+                        ("size", loc),
                         r,
                         w,
                         r.pointer + "/size",
@@ -180,23 +195,18 @@ class Resolver:
         return []  # primitives of the same type
 
     def _unions(
-        self,
-        r: Node,
-        w: Node,
-        loc: tuple[str, ...],
-        route: tuple[Step, ...],
-        where: tuple[str, ...],
+        self, r: Node, w: Node, loc: Chain, route: Chain, where: Chain
     ) -> list[Incompatibility]:
         out: list[Incompatibility] = []
         for i, branch in enumerate(w.branches):
-            branch_route = (*route, ("branch", i))
-            if self._fresh(r, branch, branch_route, where):
+            branch_route: Chain = (("branch", i), route)
+            if not self._fresh(r, branch, branch_route, where):
                 detail = f"reader union lacking writer type: {branch.java_type}"
                 out.append(
-                    Incompatibility(
+                    _inc(
                         "MISSING_UNION_BRANCH",
                         detail,
-                        (*loc, str(i)),
+                        (str(i), loc),
                         r,
                         w,
                         r.pointer,
@@ -208,16 +218,14 @@ class Resolver:
         return out
 
     @staticmethod
-    def _names(
-        r: Node, w: Node, loc: tuple[str, ...], route: tuple[Step, ...], where: tuple[str, ...]
-    ) -> list[Incompatibility]:
+    def _names(r: Node, w: Node, loc: Chain, route: Chain, where: Chain) -> list[Incompatibility]:
         if r.name == w.name or (w.fullname is not None and w.fullname in r.aliases):
             return []
         return [
-            Incompatibility(
+            _inc(
                 "NAME_MISMATCH",
                 f"expected: {w.fullname}",
-                (*loc, "name"),
+                ("name", loc),
                 r,
                 w,
                 r.pointer + "/name",
@@ -228,17 +236,17 @@ class Resolver:
         ]
 
     @staticmethod
-    def _symbols(
-        r: Node, w: Node, loc: tuple[str, ...], route: tuple[Step, ...], where: tuple[str, ...]
-    ) -> list[Incompatibility]:
-        missing = sorted(set(w.symbols) - set(r.symbols))
-        if not missing or (r.enum_default is not None and r.enum_default in r.symbols):
+    def _symbols(r: Node, w: Node, loc: Chain, route: Chain, where: Chain) -> list[Incompatibility]:
+        if not set(w.symbols).difference(r.symbols):
             return []
+        if r.enum_default is not None and r.enum_default in r.symbols:
+            return []
+        missing = sorted(set(w.symbols) - set(r.symbols))
         return [
-            Incompatibility(
+            _inc(
                 "MISSING_ENUM_SYMBOLS",
                 "[" + ", ".join(missing) + "]",
-                (*loc, "symbols"),
+                ("symbols", loc),
                 r,
                 w,
                 r.pointer + "/symbols",
@@ -250,22 +258,27 @@ class Resolver:
         ]
 
     def _fields(
-        self,
-        r: Node,
-        w: Node,
-        loc: tuple[str, ...],
-        route: tuple[Step, ...],
-        where: tuple[str, ...],
+        self, r: Node, w: Node, loc: Chain, route: Chain, where: Chain
     ) -> list[Incompatibility]:
         out: list[Incompatibility] = []
+        index = w.field_index or {}
         for rf in r.fields:
-            floc = (*loc, "fields", str(rf.pos))
-            fwhere = (*where, rf.name)
-            matches = _writer_fields(w, rf)
+            direct = index.get(rf.name)
+            if rf.aliases:
+                matches = _writer_fields(w, rf)
+            elif direct is not None:
+                kind = rf.type.kind
+                if kind == direct.type.kind and kind in PRIMITIVES:
+                    continue  # the same primitive: compatible, and never part of a cycle
+                matches = [direct]
+            else:
+                matches = []
+            floc: Chain = (str(rf.pos), ("fields", loc))
+            fwhere: Chain = (rf.name, where)
             if len(matches) > 1:
                 names = ", ".join(f.name for f in matches)
                 out.append(
-                    Incompatibility(
+                    _inc(
                         AMBIGUOUS_ALIAS,
                         f"reader field {rf.name} matches writer fields {names}",
                         floc,
@@ -281,7 +294,7 @@ class Resolver:
             elif matches:
                 wf = matches[0]
                 out.extend(
-                    self._get("type", rf.type, wf.type, floc, (*route, ("field", wf.name)), fwhere)
+                    self._get("type", rf.type, wf.type, floc, (("field", wf.name), route), fwhere)
                 )
             elif not rf.has_default:
                 if rf.type.kind == "enum" and rf.type.enum_default is not None:
@@ -290,7 +303,7 @@ class Resolver:
                     out.extend(replace(i, field=rf) for i in quirk)
                 else:
                     out.append(
-                        Incompatibility(
+                        _inc(
                             "READER_FIELD_MISSING_DEFAULT_VALUE",
                             rf.name,
                             floc,
@@ -309,11 +322,12 @@ class Resolver:
 def _writer_fields(writer: Node, reader_field: Field) -> list[Field]:
     """Avro Java's ``lookupWriterField``: by name, then by each reader alias (all matches)."""
     found = []
-    direct = writer.field_index.get(reader_field.name)
+    index = writer.field_index or {}
+    direct = index.get(reader_field.name)
     if direct is not None:
         found.append(direct)
     for alias in reader_field.aliases:
-        match = writer.field_index.get(alias)
+        match = index.get(alias)
         if match is not None:
             found.append(match)
     return found
