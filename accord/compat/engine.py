@@ -160,7 +160,8 @@ def _validated(
             for p in found
         ]
         kind = "Avro schema" if fmt is SchemaFormat.AVRO else "JSON Schema"
-        raise SchemaError(f"{file or 'schema'}: not a valid {kind}", problems=problems)
+        first = problems[0].message
+        raise SchemaError(f"{file or 'schema'}: not a valid {kind}: {first}", problems=problems)
     if fmt is SchemaFormat.AVRO:
         try:
             node = avro_model.parse(data, references=[d for _, d in refs])

@@ -147,8 +147,12 @@ def change(
         path, old_path = inc.reader_pointer, inc.writer_pointer
     else:
         path, old_path = inc.writer_pointer, inc.reader_pointer
+    kind = KINDS[(inc.type, direction)]
+    if inc.type == "TYPE_MISMATCH" and inc.field is not None:
+        # Avro Java's enum-default quirk: the finding is about a missing reader field.
+        kind = KINDS[("READER_FIELD_MISSING_DEFAULT_VALUE", direction)]
     return Change(
-        kind=KINDS[(inc.type, direction)],
+        kind=kind,
         path=path,
         old_path=old_path,
         message=f"consumers on {reader_label} cannot read events written with {writer_label}:"
