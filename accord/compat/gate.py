@@ -104,7 +104,7 @@ def labels(previous: PreviousEvent, against: str) -> list[str]:
 def _origin(schema: Schema, against: str) -> str:
     # History versions are named "git:REF@commit:path": keep "git:commit".
     file = schema.file or ""
-    if "@" in file:
+    if file.startswith("git:") and "@" in file:
         commit = file.split("@", 1)[1].split(":", 1)[0]
         return f"git:{commit}"
     return against
