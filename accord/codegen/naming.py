@@ -59,6 +59,7 @@ EVENT_MEMBERS = frozenset(
         "FINGERPRINT",
         "KEY_FIELD",
         "VALIDATE",
+        "LOGICAL_AS_PRIMITIVES",
         "to_dict",
         "from_dict",
         "kafka_key",
@@ -67,7 +68,9 @@ EVENT_MEMBERS = frozenset(
     }
 )
 # Module-level names of a generated package besides its classes.
-MODULE_NAMES = frozenset({"EVENTS", "annotations", "cast"}) | ANNOTATION_NAMES
+MODULE_NAMES = (
+    frozenset({"EVENTS", "annotations", "avro_values", "cast", "_slot_setters"}) | ANNOTATION_NAMES
+)
 BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # Enum members cannot be these (they are attributes of every Enum member).
 ENUM_RESERVED = frozenset({"name", "value", "mro"})

@@ -30,7 +30,6 @@ import jsonschema_rs
 import orjson
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
-from accord import compat
 from accord.runtime import wire
 from accord.runtime.events import (
     DecodeError,
@@ -89,6 +88,8 @@ def reader_verdict(writer: Any, reader: Any) -> str | None:
     still fail safely at read time with fastavro's schema-resolution error.
     """
     try:
+        from accord import compat  # imported on first use: decoding must not depend on it
+
         result = compat.check(old=writer, new=reader, level="BACKWARD")
     except Exception:
         return None
@@ -109,8 +110,8 @@ class _AvroEncoder:
         self.parsed = parsed
 
     def encode(self, event: EventType) -> bytes:
-        out = io.BytesIO()
-        out.write(self.header)
+        out = io.BytesIO(self.header)
+        out.seek(wire.HEADER_SIZE)
         _schemaless_writer(out, self.parsed, event.to_dict())
         return out.getvalue()
 
@@ -238,18 +239,56 @@ class _Reader:
     data: Any
     parsed: Any  # fastavro's parsed schema (Avro) or None
     names: tuple[str, ...]  # record name and Avro aliases it answers to
+    # The same schema without logical types, when the class writes and reads their
+    # primitives (generated classes: ``LOGICAL_AS_PRIMITIVES``); fastavro then skips its
+    # per-value conversions. None: use ``parsed``.
+    primitive: Any = None
 
 
 def _reader(cls: type[EventType]) -> _Reader:
     data = json.loads(cls.SCHEMA)
     names = [cls.RECORD_NAME]
-    parsed = None
+    parsed = primitive = None
     if cls.SCHEMA_TYPE == "AVRO":
-        parsed = fastavro.parse_schema(data, _write_hint=False)
+        parsed = fastavro.parse_schema(data)
+        if getattr(cls, "LOGICAL_AS_PRIMITIVES", False):
+            primitive = fastavro.parse_schema(without_logical_types(data))
         namespace = cls.RECORD_NAME.rpartition(".")[0]
         for alias in data.get("aliases", []) if isinstance(data, dict) else []:
             names.append(alias if "." in alias or not namespace else f"{namespace}.{alias}")
-    return _Reader(cls, data, parsed, tuple(names))
+    return _Reader(cls, data, parsed, tuple(names), primitive)
+
+
+def without_logical_types(node: Any) -> Any:
+    """An Avro schema with every ``logicalType`` removed (its binary encoding is the same)."""
+    if isinstance(node, list):
+        return [without_logical_types(n) for n in node]
+    if isinstance(node, dict):
+        return {
+            k: v if k == "default" else without_logical_types(v)
+            for k, v in node.items()
+            if k != "logicalType"
+        }
+    return node
+
+
+def primitives_tell_branches(node: Any) -> bool:
+    """False when some union has a logical branch whose primitive another branch shares
+    in Python (an ``int`` and a ``long``, one of them logical): reading primitives could not
+    tell those branches apart, so such a schema decodes with its logical types."""
+    if isinstance(node, list):
+        ints = [b for b in node if _avro_int_backed(b)]
+        if len(ints) > 1 and any(isinstance(b, dict) and "logicalType" in b for b in ints):
+            return False
+        return all(primitives_tell_branches(b) for b in node)
+    if isinstance(node, dict):
+        return all(primitives_tell_branches(v) for k, v in node.items() if k != "default")
+    return True
+
+
+def _avro_int_backed(branch: Any) -> bool:
+    kind = branch.get("type") if isinstance(branch, dict) else branch
+    return kind in ("int", "long")
 
 
 class Serde:
@@ -296,7 +335,10 @@ class Serde:
         """The event, as the class in ``readers`` matching the writer's record name, and the
         writer schema id. Raises the :class:`DecodeError` family, or
         :class:`accord.errors.RegistryError` when the registry cannot be reached."""
-        schema_id = wire.schema_id_of(data)
+        if len(data) > wire.HEADER_SIZE and data[0] == wire.MAGIC:
+            schema_id = int.from_bytes(data[1:5], "big")
+        else:
+            schema_id = wire.schema_id_of(data)  # raises the precise framing error
         by_id = self._decoders.get(readers)
         if by_id is None:
             by_id = self._decoders.setdefault(readers, {})
@@ -318,7 +360,8 @@ class Serde:
         header = wire.header(schema_id)
         encoder: _AvroEncoder | _JsonEncoder
         if cls.SCHEMA_TYPE == "AVRO":
-            encoder = _AvroEncoder(header, self._reader_of(cls).parsed)
+            reader = self._reader_of(cls)
+            encoder = _AvroEncoder(header, reader.primitive or reader.parsed)
         else:
             validator = _json_validator(json.loads(cls.SCHEMA)) if self._validates(cls) else None
             encoder = _JsonEncoder(cls.EVENT_NAME, header, validator)
@@ -372,11 +415,13 @@ class Serde:
 
     def _avro_decoder(self, writer: WriterSchema, reader: _Reader, same: bool) -> _Decoder:
         if same:
-            # Same binary encoding: decode with the reader schema itself (its logical types
-            # and names), skipping per-message schema resolution.
-            return _AvroDecoder(reader.cls, reader.parsed, None, writer.schema_id)
+            # Same binary encoding: decode with the reader schema itself (its names), skipping
+            # per-message schema resolution, and its logical types where that is safe.
+            fast = reader.primitive is not None and primitives_tell_branches(reader.data)
+            schema = reader.primitive if fast else reader.parsed
+            return _AvroDecoder(reader.cls, schema, None, writer.schema_id)
         try:
-            parsed_writer = fastavro.parse_schema(writer.data, _write_hint=False)
+            parsed_writer = fastavro.parse_schema(writer.data)
         except Exception as exc:
             return _Refusal(
                 UnknownWriterSchema,

@@ -20,7 +20,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
+from accord.runtime import avro_values
 from accord.runtime.events import EventType
+
+
+def _slot_setters(cls: type, *names: str) -> Any:
+    """The setters of a frozen class's slots, for ``from_dict`` (bypasses ``__init__``)."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
 
 
 class RejectionReason(enum.Enum):
@@ -63,7 +69,7 @@ class OrderConfirmed:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderConfirmed"
     FINGERPRINT: ClassVar[str] = "a2d57242cb6742d408801a8cbb392bc79bc81d2f6451efa97b8cb8fa30e8de3d"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    VALIDATE: ClassVar[bool] = True
+    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderConfirmed","namespace":"com.acme.'
         'order","doc":"Stock was reserved for every line of the order; the '
@@ -105,29 +111,35 @@ class OrderConfirmed:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
-            "event_id": self.event_id,
-            "occurred_at": self.occurred_at,
-            "order_id": self.order_id,
-            "user_id": self.user_id,
-            "total": self.total,
+            "event_id": str(self.event_id),
+            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "order_id": str(self.order_id),
+            "user_id": str(self.user_id),
+            "total": avro_values.decimal_out(self.total, 12, 2),
             "currency": self.currency,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            event_id=data["event_id"],
-            occurred_at=data["occurred_at"],
-            order_id=data["order_id"],
-            user_id=data["user_id"],
-            total=data["total"],
-            currency=data["currency"],
-        )
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5 = _SET_OrderConfirmed
+        s0(self, avro_values.uuid_in(data["event_id"]))
+        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
+        s2(self, avro_values.uuid_in(data["order_id"]))
+        s3(self, avro_values.uuid_in(data["user_id"]))
+        s4(self, avro_values.decimal_in(data["total"], 2))
+        s5(self, data["currency"])
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return str(self.order_id)
+
+
+_SET_OrderConfirmed: Any = _slot_setters(
+    OrderConfirmed, "event_id", "occurred_at", "order_id", "user_id", "total", "currency"
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,17 +160,21 @@ class OrderLine:
         return {
             "sku": self.sku,
             "quantity": self.quantity,
-            "unit_price": self.unit_price,
+            "unit_price": avro_values.decimal_out(self.unit_price, 12, 2),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            sku=data["sku"],
-            quantity=data["quantity"],
-            unit_price=data["unit_price"],
-        )
+        self = object.__new__(cls)
+        s0, s1, s2 = _SET_OrderLine
+        s0(self, data["sku"])
+        s1(self, data["quantity"])
+        s2(self, avro_values.decimal_in(data["unit_price"], 2))
+        return self
+
+
+_SET_OrderLine: Any = _slot_setters(OrderLine, "sku", "quantity", "unit_price")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -177,7 +193,7 @@ class OrderPlaced:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderPlaced"
     FINGERPRINT: ClassVar[str] = "bb1964f2e342848e9750713dde80e6a3529173e1d1158d2c5c71d1afd8268343"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    VALIDATE: ClassVar[bool] = True
+    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderPlaced","namespace":"com.acme.ord'
         'er","doc":"A customer placed an order and the order service accepted '
@@ -238,12 +254,12 @@ class OrderPlaced:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
-            "event_id": self.event_id,
-            "occurred_at": self.occurred_at,
-            "order_id": self.order_id,
-            "user_id": self.user_id,
+            "event_id": str(self.event_id),
+            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "order_id": str(self.order_id),
+            "user_id": str(self.user_id),
             "lines": [v0.to_dict() for v0 in self.lines],
-            "total": self.total,
+            "total": avro_values.decimal_out(self.total, 12, 2),
             "currency": self.currency,
             "note": self.note,
         }
@@ -251,20 +267,34 @@ class OrderPlaced:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            event_id=data["event_id"],
-            occurred_at=data["occurred_at"],
-            order_id=data["order_id"],
-            user_id=data["user_id"],
-            lines=tuple([OrderLine.from_dict(v0) for v0 in data["lines"]]),
-            total=data["total"],
-            currency=data["currency"],
-            note=data["note"],
-        )
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5, s6, s7 = _SET_OrderPlaced
+        s0(self, avro_values.uuid_in(data["event_id"]))
+        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
+        s2(self, avro_values.uuid_in(data["order_id"]))
+        s3(self, avro_values.uuid_in(data["user_id"]))
+        s4(self, tuple([OrderLine.from_dict(v0) for v0 in data["lines"]]))
+        s5(self, avro_values.decimal_in(data["total"], 2))
+        s6(self, data["currency"])
+        s7(self, data["note"])
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return str(self.order_id)
+
+
+_SET_OrderPlaced: Any = _slot_setters(
+    OrderPlaced,
+    "event_id",
+    "occurred_at",
+    "order_id",
+    "user_id",
+    "lines",
+    "total",
+    "currency",
+    "note",
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,7 +313,7 @@ class OrderRejected:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderRejected"
     FINGERPRINT: ClassVar[str] = "7a4e4cb821852fd5ea3203d7194ea04a446e5242ed15599e395ebdf43c6891a9"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    VALIDATE: ClassVar[bool] = True
+    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderRejected","namespace":"com.acme.o'
         'rder","doc":"The order cannot be fulfilled and is closed. Inventory '
@@ -328,10 +358,10 @@ class OrderRejected:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
-            "event_id": self.event_id,
-            "occurred_at": self.occurred_at,
-            "order_id": self.order_id,
-            "user_id": self.user_id,
+            "event_id": str(self.event_id),
+            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "order_id": str(self.order_id),
+            "user_id": str(self.user_id),
             "reason": self.reason.value,
             "detail": self.detail,
         }
@@ -339,18 +369,24 @@ class OrderRejected:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            event_id=data["event_id"],
-            occurred_at=data["occurred_at"],
-            order_id=data["order_id"],
-            user_id=data["user_id"],
-            reason=RejectionReason(data["reason"]),
-            detail=data["detail"],
-        )
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5 = _SET_OrderRejected
+        s0(self, avro_values.uuid_in(data["event_id"]))
+        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
+        s2(self, avro_values.uuid_in(data["order_id"]))
+        s3(self, avro_values.uuid_in(data["user_id"]))
+        s4(self, RejectionReason(data["reason"]))
+        s5(self, data["detail"])
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return str(self.order_id)
+
+
+_SET_OrderRejected: Any = _slot_setters(
+    OrderRejected, "event_id", "occurred_at", "order_id", "user_id", "reason", "detail"
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -457,21 +493,36 @@ class StockUpdated:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            event_id=uuid.UUID(data["event_id"]),
-            occurred_at=datetime.datetime.fromisoformat(data["occurred_at"]),
-            sku=data["sku"],
-            change=StockChange(data["change"]),
-            quantity=data["quantity"],
-            on_hand=data["on_hand"],
-            reserved=data["reserved"],
-            order_id=_load_0(data.get("order_id")),
-            line_count=data.get("line_count"),
-        )
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET_StockUpdated
+        s0(self, uuid.UUID(data["event_id"]))
+        s1(self, datetime.datetime.fromisoformat(data["occurred_at"]))
+        s2(self, data["sku"])
+        s3(self, StockChange(data["change"]))
+        s4(self, data["quantity"])
+        s5(self, data["on_hand"])
+        s6(self, data["reserved"])
+        s7(self, _load_0(data.get("order_id")))
+        s8(self, data.get("line_count"))
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return self.sku
+
+
+_SET_StockUpdated: Any = _slot_setters(
+    StockUpdated,
+    "event_id",
+    "occurred_at",
+    "sku",
+    "change",
+    "quantity",
+    "on_hand",
+    "reserved",
+    "order_id",
+    "line_count",
+)
 
 
 def _dump_0(value: Any) -> Any:

@@ -18,7 +18,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
+from accord.runtime import avro_values
 from accord.runtime.events import EventType
+
+
+def _slot_setters(cls: type, *names: str) -> Any:
+    """The setters of a frozen class's slots, for ``from_dict`` (bypasses ``__init__``)."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
 
 
 class UserStatus(enum.Enum):
@@ -46,7 +52,7 @@ class UserCreated:
     RECORD_NAME: ClassVar[str] = "com.acme.user.UserCreated"
     FINGERPRINT: ClassVar[str] = "9ffea29dfb4a609403b18dd0ecb476bdf4a00230f7f8fa66895601c0afcab3aa"
     KEY_FIELD: ClassVar[str | None] = "user_id"
-    VALIDATE: ClassVar[bool] = True
+    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"UserCreated","namespace":"com.acme.use'
         'r","doc":"A customer account was created. The first event of every '
@@ -103,9 +109,9 @@ class UserCreated:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
-            "event_id": self.event_id,
-            "occurred_at": self.occurred_at,
-            "user_id": self.user_id,
+            "event_id": str(self.event_id),
+            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "user_id": str(self.user_id),
             "version": self.version,
             "email": self.email,
             "full_name": self.full_name,
@@ -116,20 +122,34 @@ class UserCreated:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            event_id=data["event_id"],
-            occurred_at=data["occurred_at"],
-            user_id=data["user_id"],
-            version=data["version"],
-            email=data["email"],
-            full_name=data["full_name"],
-            status=UserStatus(data["status"]),
-            country=data["country"],
-        )
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5, s6, s7 = _SET_UserCreated
+        s0(self, avro_values.uuid_in(data["event_id"]))
+        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
+        s2(self, avro_values.uuid_in(data["user_id"]))
+        s3(self, data["version"])
+        s4(self, data["email"])
+        s5(self, data["full_name"])
+        s6(self, UserStatus(data["status"]))
+        s7(self, data["country"])
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return str(self.user_id)
+
+
+_SET_UserCreated: Any = _slot_setters(
+    UserCreated,
+    "event_id",
+    "occurred_at",
+    "user_id",
+    "version",
+    "email",
+    "full_name",
+    "status",
+    "country",
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,7 +168,7 @@ class UserUpdated:
     RECORD_NAME: ClassVar[str] = "com.acme.user.UserUpdated"
     FINGERPRINT: ClassVar[str] = "872442766e834c362386a3a867b4adb8ecc148e5a4ff13f480a24a974c801b98"
     KEY_FIELD: ClassVar[str | None] = "user_id"
-    VALIDATE: ClassVar[bool] = True
+    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"UserUpdated","namespace":"com.acme.use'
         'r","doc":"A customer account changed. Carries the whole state after '
@@ -210,9 +230,9 @@ class UserUpdated:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
-            "event_id": self.event_id,
-            "occurred_at": self.occurred_at,
-            "user_id": self.user_id,
+            "event_id": str(self.event_id),
+            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "user_id": str(self.user_id),
             "version": self.version,
             "email": self.email,
             "full_name": self.full_name,
@@ -224,21 +244,36 @@ class UserUpdated:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            event_id=data["event_id"],
-            occurred_at=data["occurred_at"],
-            user_id=data["user_id"],
-            version=data["version"],
-            email=data["email"],
-            full_name=data["full_name"],
-            status=UserStatus(data["status"]),
-            country=data["country"],
-            changed_fields=tuple(data["changed_fields"]),
-        )
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET_UserUpdated
+        s0(self, avro_values.uuid_in(data["event_id"]))
+        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
+        s2(self, avro_values.uuid_in(data["user_id"]))
+        s3(self, data["version"])
+        s4(self, data["email"])
+        s5(self, data["full_name"])
+        s6(self, UserStatus(data["status"]))
+        s7(self, data["country"])
+        s8(self, tuple(data["changed_fields"]))
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return str(self.user_id)
+
+
+_SET_UserUpdated: Any = _slot_setters(
+    UserUpdated,
+    "event_id",
+    "occurred_at",
+    "user_id",
+    "version",
+    "email",
+    "full_name",
+    "status",
+    "country",
+    "changed_fields",
+)
 
 
 EVENTS: dict[str, type[EventType]] = {

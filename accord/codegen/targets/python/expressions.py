@@ -34,6 +34,17 @@ from accord.codegen.model import (
 )
 from accord.codegen.naming import py_string
 
+_AVRO_PRIMITIVE = {
+    "decimal": "bytes",
+    "uuid": "string",
+    "date": "int",
+    "time-millis": "int",
+    "time-micros": "long",
+    "timestamp-millis": "long",
+    "timestamp-micros": "long",
+    "local-timestamp-millis": "long",
+    "local-timestamp-micros": "long",
+}
 _PRIM_ANNOTATIONS = {
     "none": "None",
     "bool": "bool",
@@ -111,11 +122,17 @@ class Expressions:
             return expr
         var = f"v{depth}"
         if isinstance(t, Logical):
+            if fmt == "AVRO":
+                return self._avro_out(t, expr)
             if t.kind == "uuid" or t.kind == "decimal":
                 return f"str({expr})"
             return f"{expr}.isoformat()"
         if isinstance(t, Named):
             decl = self.decls[t.name]
+            if isinstance(decl, FixedDecl):
+                self.imports.add("avro_values")
+                args = f"{decl.size}, {decl.precision}, {decl.scale}"
+                return f"avro_values.decimal_fixed_out({expr}, {args})"
             return f"{expr}.value" if isinstance(decl, EnumDecl) else f"{expr}.to_dict()"
         if isinstance(t, ArrayOf):
             if self.dump_is_identity(fmt, t.item):
@@ -134,20 +151,18 @@ class Expressions:
         if isinstance(t, Prim):
             return True
         if isinstance(t, Logical):
-            return fmt == "AVRO"
+            return False
         if isinstance(t, Named):
-            return isinstance(self.decls[t.name], FixedDecl)
+            decl = self.decls[t.name]
+            return isinstance(decl, FixedDecl) and decl.logical is None
         if isinstance(t, ArrayOf):
             # fastavro writes any sequence; json (and validators) need lists.
             return fmt == "AVRO" and self.dump_is_identity(fmt, t.item)
         if isinstance(t, MapOf):
             return fmt == "AVRO" and self.dump_is_identity(fmt, t.value)
         if fmt == "AVRO":
-            # Named, array and map branches are written in tuple notation.
-            return all(
-                isinstance(b, Logical) or (isinstance(b, Prim) and b.kind != "bool")
-                for b in t.branches
-            )
+            # Named, array, map and logical branches are written in tuple notation.
+            return all(isinstance(b, Prim) and b.kind != "bool" for b in t.branches)
         return all(self.dump_is_identity(fmt, b) for b in t.branches)
 
     def _dump_helper(self, fmt: Format, t: UnionOf) -> str:
@@ -177,14 +192,43 @@ class Expressions:
         return name
 
     def _avro_branch_name(self, t: TypeRef) -> str | None:
-        """The fastavro tuple-notation name of a union branch (None: write it plainly)."""
+        """The fastavro tuple-notation name of a union branch (None: write it plainly).
+
+        Logical branches go by their primitive's name: a union holds at most one branch per
+        Avro type, so the name is unambiguous even where Python values are not (a date and a
+        timestamp both travel as integers)."""
         if isinstance(t, Named):
             return self.decls[t.name].wire
         if isinstance(t, ArrayOf):
             return "array"
         if isinstance(t, MapOf):
             return "map"
+        if isinstance(t, Logical):
+            return _AVRO_PRIMITIVE[t.wire]
         return None
+
+    def _avro_out(self, t: Logical, expr: str) -> str:
+        if t.kind == "uuid":
+            return f"str({expr})"
+        self.imports.add("avro_values")
+        if t.kind == "decimal":
+            return f"avro_values.decimal_out({expr}, {t.precision}, {t.scale})"
+        if t.kind == "date":
+            return f"avro_values.date_out({expr})"
+        return f"avro_values.{t.wire.replace('-', '_')}_out({expr})"
+
+    def _avro_in(self, t: TypeRef, expr: str) -> str:
+        self.imports.add("avro_values")
+        if isinstance(t, Named):
+            decl = self.decls[t.name]
+            assert isinstance(decl, FixedDecl)
+            return f"avro_values.decimal_in({expr}, {decl.scale})"
+        assert isinstance(t, Logical)
+        if t.kind in ("uuid", "date"):
+            return f"avro_values.{t.kind}_in({expr})"
+        if t.kind == "decimal":
+            return f"avro_values.decimal_in({expr}, {t.scale})"
+        return f"avro_values.{t.wire.replace('-', '_')}_in({expr})"
 
     # -- from wire --------------------------------------------------------------------------
 
@@ -193,6 +237,8 @@ class Expressions:
         if self.load_is_identity(fmt, t):
             return expr
         var = f"v{depth}"
+        if fmt == "AVRO" and (isinstance(t, Logical) or self._is(t, FixedDecl)):
+            return self._avro_in(t, expr)
         if isinstance(t, Logical):
             self._logical_name(t.kind)
             if t.kind == "uuid":
@@ -219,15 +265,16 @@ class Expressions:
         if isinstance(t, Prim):
             return True
         if isinstance(t, Logical):
-            return fmt == "AVRO" or t.kind == "decimal"
+            return fmt == "JSON" and t.kind == "decimal"
         if isinstance(t, Named):
-            return isinstance(self.decls[t.name], FixedDecl)
+            decl = self.decls[t.name]
+            return isinstance(decl, FixedDecl) and decl.logical is None
         if isinstance(t, ArrayOf):
             return False
         if isinstance(t, MapOf):
             return self.load_is_identity(fmt, t.value)
         if fmt == "AVRO":
-            return all(isinstance(b, (Prim, Logical)) for b in t.branches)
+            return all(isinstance(b, Prim) and b.kind != "bool" for b in t.branches)
         return all(self.load_is_identity(fmt, b) for b in t.branches)
 
     def _load_helper(self, fmt: Format, t: UnionOf) -> str:
@@ -282,7 +329,30 @@ class Expressions:
                 "if isinstance(value, str):",
                 f"    return {self.load('AVRO', enums[0], 'value', 1)}",
             ]
+        body += self._avro_plain_logicals(t)
         body.append(f"return {self._typed('value', t)}")
+        return body
+
+    def _avro_plain_logicals(self, t: UnionOf) -> list[str]:
+        """Logical branches read without names: as objects (fastavro's logical readers) or as
+        their primitives (the serde's logical-free fast path, which it only takes when the
+        primitive tells the branch)."""
+        logicals = [b for b in _dispatch_order(self.decls, t.non_null) if isinstance(b, Logical)]
+        body: list[str] = []
+        for b in logicals:
+            body += [f"if {self._isinstance(b)}:", "    return value"]
+        ints = [b for b in t.non_null if _avro_int_backed(b)]
+        plain = {
+            "str": [b for b in logicals if b.kind == "uuid"],
+            "bytes": [b for b in logicals if b.kind == "decimal"],
+            "int": [b for b in ints if isinstance(b, Logical)] if len(ints) == 1 else [],
+        }
+        for python, branches in plain.items():
+            if branches:
+                check = f"isinstance(value, {python})"
+                if python == "int":
+                    check += " and not isinstance(value, bool)"
+                body += [f"if {check}:", f"    return {self._avro_in(branches[0], 'value')}"]
         return body
 
     def _typed(self, expr: str, t: TypeRef) -> str:
@@ -452,6 +522,13 @@ class Expressions:
             elif not f.has_default and (fmt == "AVRO" or f.required):
                 raise Unrepresentable(f"default of record {decl.wire} lacks field {f.wire!r}")
         return f"{decl.name}({', '.join(args)})", True
+
+
+def _avro_int_backed(t: TypeRef) -> bool:
+    """Branches fastavro's primitive reader returns as a Python int."""
+    if isinstance(t, Prim):
+        return t.kind == "int"
+    return isinstance(t, Logical) and t.kind in ("date", "time", "datetime", "local_datetime")
 
 
 def _is_text(t: TypeRef) -> bool:

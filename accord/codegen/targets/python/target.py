@@ -175,10 +175,14 @@ def _events_module(spec: ServiceSpec) -> dict[str, Any]:
     typing_names = sorted(n for n in ("Any", "ClassVar", "Self", "cast") if n in ex.imports)
     if typing_names:
         froms.append(f"from typing import {', '.join(typing_names)}")
+    accord_imports = ["from accord.runtime.events import EventType"]
+    if "avro_values" in ex.imports:
+        accord_imports.insert(0, "from accord.runtime import avro_values")
     exports = [d.name for d in spec.decls if isinstance(d, (EnumDecl, Record))]
     return {
         "doc": naming.docstring(_events_doc(spec), 0),
         "stdlib_imports": plain + froms,
+        "accord_imports": accord_imports,
         "enums": enums,
         "records": records,
         "helpers": [{"name": h.name, "signature": h.signature, "body": h.body} for h in ex.helpers],
@@ -223,6 +227,8 @@ def _record_ctx(ex: Expressions, d: Record, event: EventSpec | None) -> dict[str
             "fields": fields,
             "to_dict": _to_dict(ex, d),
             "from_dict": _from_dict(ex, d),
+            "setters": setters_name(d),
+            "slots": ", ".join(naming.py_string(f.name) for f in d.fields),
             "key": _key_expr(ex, d, event) if event else None,
         }
     except Unrepresentable as exc:
@@ -235,6 +241,7 @@ def _event_ctx(e: EventSpec) -> dict[str, Any]:
         "topic": naming.py_string(e.topic),
         "subject": naming.py_string(e.subject),
         "schema_type": naming.py_string(e.format),
+        "json": e.format == "JSON",
         "record_name": naming.py_string(e.record_name),
         "fingerprint": naming.py_string(e.fingerprint),
         "key_field": naming.py_string(e.key_field) if e.key_field is not None else "None",
@@ -296,8 +303,13 @@ def _branches(t: TypeRef) -> tuple[TypeRef, ...]:
 
 
 def _from_dict(ex: Expressions, d: Record) -> list[str]:
-    args = []
-    for f in d.fields:
+    """Builds the instance through its slots' setters: the same result as ``cls(...)``
+    without the cost of a frozen dataclass's ``__init__`` (it is the decode hot path)."""
+    lines = ["self = object.__new__(cls)"]
+    if d.fields:
+        setters = ", ".join(f"s{i}" for i in range(len(d.fields)))
+        lines.append(f"{setters}{',' if len(d.fields) == 1 else ''} = {setters_name(d)}")
+    for i, f in enumerate(d.fields):
         wire = naming.py_string(f.wire)
         if d.format == "AVRO" or (f.required and not f.has_default):
             value = ex.load(d.format, f.type, f"data[{wire}]")
@@ -306,10 +318,13 @@ def _from_dict(ex: Expressions, d: Record) -> list[str]:
         else:
             fallback = json_literal(f.default)
             value = ex.load(d.format, f.type, f"data.get({wire}, {fallback})")
-        args.append(f"    {f.name}={value},")
-    if not args:
-        return ["return cls()"]
-    return ["return cls(", *args, ")"]
+        lines.append(f"s{i}(self, {value})")
+    lines.append("return self")
+    return lines
+
+
+def setters_name(d: Record) -> str:
+    return f"_SET_{d.name}"
 
 
 def _key_expr(ex: Expressions, d: Record, event: EventSpec) -> str:

@@ -19,7 +19,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, cast
 
+from accord.runtime import avro_values
 from accord.runtime.events import EventType
+
+
+def _slot_setters(cls: type, *names: str) -> Any:
+    """The setters of a frozen class's slots, for ``from_dict`` (bypasses ``__init__``)."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
 
 
 class Color(enum.Enum):
@@ -48,10 +54,14 @@ class Address:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            street=data["street"],
-            zip=data["zip"],
-        )
+        self = object.__new__(cls)
+        s0, s1 = _SET_Address
+        s0(self, data["street"])
+        s1(self, data["zip"])
+        return self
+
+
+_SET_Address: Any = _slot_setters(Address, "street", "zip")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,9 +79,13 @@ class Card:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            number=data["number"],
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Card
+        s0(self, data["number"])
+        return self
+
+
+_SET_Card: Any = _slot_setters(Card, "number")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,9 +103,13 @@ class Transfer:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            iban=data["iban"],
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Transfer
+        s0(self, data["iban"])
+        return self
+
+
+_SET_Transfer: Any = _slot_setters(Transfer, "iban")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +127,7 @@ class Kitchen:
     RECORD_NAME: ClassVar[str] = "test.constructs.Kitchen"
     FINGERPRINT: ClassVar[str] = "0d08269ae48d31268f5036cece0b0087d91977713ba482c1bb5ac81d7459ef88"
     KEY_FIELD: ClassVar[str | None] = "id"
-    VALIDATE: ClassVar[bool] = True
+    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"Kitchen","namespace":"test.constructs'
         '","doc":"Every Avro construct the generator supports.",'
@@ -230,7 +248,7 @@ class Kitchen:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
-            "id": self.id,
+            "id": str(self.id),
             "flag": self.flag,
             "small": self.small,
             "big": self.big,
@@ -239,14 +257,14 @@ class Kitchen:
             "label": self.label,
             "blob": self.blob,
             "digest": self.digest,
-            "amount": self.amount,
-            "fixed_amount": self.fixed_amount,
-            "day": self.day,
-            "at_ms": self.at_ms,
-            "at_us": self.at_us,
-            "ts_ms": self.ts_ms,
-            "ts_us": self.ts_us,
-            "local_ms": self.local_ms,
+            "amount": avro_values.decimal_out(self.amount, 9, 3),
+            "fixed_amount": avro_values.decimal_fixed_out(self.fixed_amount, 8, 12, 2),
+            "day": avro_values.date_out(self.day),
+            "at_ms": avro_values.time_millis_out(self.at_ms),
+            "at_us": avro_values.time_micros_out(self.at_us),
+            "ts_ms": avro_values.timestamp_millis_out(self.ts_ms),
+            "ts_us": avro_values.timestamp_micros_out(self.ts_us),
+            "local_ms": avro_values.local_timestamp_millis_out(self.local_ms),
             "color": self.color.value,
             "tags": self.tags,
             "scores": self.scores,
@@ -266,43 +284,112 @@ class Kitchen:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            id=data["id"],
-            flag=data["flag"],
-            small=data["small"],
-            big=data["big"],
-            ratio=data["ratio"],
-            precise=data["precise"],
-            label=data["label"],
-            blob=data["blob"],
-            digest=data["digest"],
-            amount=data["amount"],
-            fixed_amount=data["fixed_amount"],
-            day=data["day"],
-            at_ms=data["at_ms"],
-            at_us=data["at_us"],
-            ts_ms=data["ts_ms"],
-            ts_us=data["ts_us"],
-            local_ms=data["local_ms"],
-            color=Color(data["color"]),
-            tags=tuple(data["tags"]),
-            scores=data["scores"],
-            address=Address.from_dict(data["address"]),
-            previous=tuple([Address.from_dict(v0) for v0 in data["previous"]]),
-            by_name={k0: Address.from_dict(v0) for k0, v0 in data["by_name"].items()},
-            maybe_address=_load_0(data["maybe_address"]),
-            payment=_load_1(data["payment"]),
-            choice=_load_2(data["choice"]),
-            nested_list=tuple([tuple(v0) for v0 in data["nested_list"]]),
-            home=Address.from_dict(data["home"]),
-            colors=tuple([Color(v0) for v0 in data["colors"]]),
-            money_or_text=_load_3(data["money_or_text"]),
-            list_or_map=_load_4(data["list_or_map"]),
-        )
+        self = object.__new__(cls)
+        (
+            s0,
+            s1,
+            s2,
+            s3,
+            s4,
+            s5,
+            s6,
+            s7,
+            s8,
+            s9,
+            s10,
+            s11,
+            s12,
+            s13,
+            s14,
+            s15,
+            s16,
+            s17,
+            s18,
+            s19,
+            s20,
+            s21,
+            s22,
+            s23,
+            s24,
+            s25,
+            s26,
+            s27,
+            s28,
+            s29,
+            s30,
+        ) = _SET_Kitchen
+        s0(self, avro_values.uuid_in(data["id"]))
+        s1(self, data["flag"])
+        s2(self, data["small"])
+        s3(self, data["big"])
+        s4(self, data["ratio"])
+        s5(self, data["precise"])
+        s6(self, data["label"])
+        s7(self, data["blob"])
+        s8(self, data["digest"])
+        s9(self, avro_values.decimal_in(data["amount"], 3))
+        s10(self, avro_values.decimal_in(data["fixed_amount"], 2))
+        s11(self, avro_values.date_in(data["day"]))
+        s12(self, avro_values.time_millis_in(data["at_ms"]))
+        s13(self, avro_values.time_micros_in(data["at_us"]))
+        s14(self, avro_values.timestamp_millis_in(data["ts_ms"]))
+        s15(self, avro_values.timestamp_micros_in(data["ts_us"]))
+        s16(self, avro_values.local_timestamp_millis_in(data["local_ms"]))
+        s17(self, Color(data["color"]))
+        s18(self, tuple(data["tags"]))
+        s19(self, data["scores"])
+        s20(self, Address.from_dict(data["address"]))
+        s21(self, tuple([Address.from_dict(v0) for v0 in data["previous"]]))
+        s22(self, {k0: Address.from_dict(v0) for k0, v0 in data["by_name"].items()})
+        s23(self, _load_0(data["maybe_address"]))
+        s24(self, _load_1(data["payment"]))
+        s25(self, _load_2(data["choice"]))
+        s26(self, tuple([tuple(v0) for v0 in data["nested_list"]]))
+        s27(self, Address.from_dict(data["home"]))
+        s28(self, tuple([Color(v0) for v0 in data["colors"]]))
+        s29(self, _load_3(data["money_or_text"]))
+        s30(self, _load_4(data["list_or_map"]))
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return str(self.id)
+
+
+_SET_Kitchen: Any = _slot_setters(
+    Kitchen,
+    "id",
+    "flag",
+    "small",
+    "big",
+    "ratio",
+    "precise",
+    "label",
+    "blob",
+    "digest",
+    "amount",
+    "fixed_amount",
+    "day",
+    "at_ms",
+    "at_us",
+    "ts_ms",
+    "ts_us",
+    "local_ms",
+    "color",
+    "tags",
+    "scores",
+    "address",
+    "previous",
+    "by_name",
+    "maybe_address",
+    "payment",
+    "choice",
+    "nested_list",
+    "home",
+    "colors",
+    "money_or_text",
+    "list_or_map",
+)
 
 
 def _dump_0(value: Any) -> Any:
@@ -337,7 +424,7 @@ def _dump_3(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, decimal.Decimal):
-        return ("test.constructs.Money", value)
+        return ("test.constructs.Money", avro_values.decimal_fixed_out(value, 8, 12, 2))
     return value
 
 
@@ -396,7 +483,7 @@ def _load_3(value: Any) -> decimal.Decimal | str | None:
     if isinstance(value, tuple):
         name, inner = value
         if name == "test.constructs.Money":
-            return cast("decimal.Decimal", inner)
+            return avro_values.decimal_in(inner, 2)
         raise ValueError(f"unexpected union branch {name!r}")
     return cast("decimal.Decimal | str | None", value)
 

@@ -18,7 +18,13 @@ import enum
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, cast
 
+from accord.runtime import avro_values
 from accord.runtime.events import EventType
+
+
+def _slot_setters(cls: type, *names: str) -> Any:
+    """The setters of a frozen class's slots, for ``from_dict`` (bypasses ``__init__``)."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
 
 
 class Keywords(enum.Enum):
@@ -59,9 +65,13 @@ class Item:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            x=data["x"],
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Item
+        s0(self, data["x"])
+        return self
+
+
+_SET_Item: Any = _slot_setters(Item, "x")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,9 +89,13 @@ class BItem:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            y=data["y"],
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_BItem
+        s0(self, data["y"])
+        return self
+
+
+_SET_BItem: Any = _slot_setters(BItem, "y")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,9 +113,13 @@ class NsMapping:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            any=data["Any"],
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_NsMapping
+        s0(self, data["Any"])
+        return self
+
+
+_SET_NsMapping: Any = _slot_setters(NsMapping, "any")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,10 +140,14 @@ class LinkedNode:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            value=data["value"],
-            next=_load_0(data["next"]),
-        )
+        self = object.__new__(cls)
+        s0, s1 = _SET_LinkedNode
+        s0(self, data["value"])
+        s1(self, _load_0(data["next"]))
+        return self
+
+
+_SET_LinkedNode: Any = _slot_setters(LinkedNode, "value", "next")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,9 +165,13 @@ class Level40:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            leaf=data["leaf"],
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level40
+        s0(self, data["leaf"])
+        return self
+
+
+_SET_Level40: Any = _slot_setters(Level40, "leaf")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,9 +189,13 @@ class Level39:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level40.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level39
+        s0(self, Level40.from_dict(data["down"]))
+        return self
+
+
+_SET_Level39: Any = _slot_setters(Level39, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,9 +213,13 @@ class Level38:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level39.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level38
+        s0(self, Level39.from_dict(data["down"]))
+        return self
+
+
+_SET_Level38: Any = _slot_setters(Level38, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,9 +237,13 @@ class Level37:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level38.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level37
+        s0(self, Level38.from_dict(data["down"]))
+        return self
+
+
+_SET_Level37: Any = _slot_setters(Level37, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,9 +261,13 @@ class Level36:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level37.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level36
+        s0(self, Level37.from_dict(data["down"]))
+        return self
+
+
+_SET_Level36: Any = _slot_setters(Level36, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,9 +285,13 @@ class Level35:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level36.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level35
+        s0(self, Level36.from_dict(data["down"]))
+        return self
+
+
+_SET_Level35: Any = _slot_setters(Level35, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -263,9 +309,13 @@ class Level34:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level35.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level34
+        s0(self, Level35.from_dict(data["down"]))
+        return self
+
+
+_SET_Level34: Any = _slot_setters(Level34, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,9 +333,13 @@ class Level33:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level34.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level33
+        s0(self, Level34.from_dict(data["down"]))
+        return self
+
+
+_SET_Level33: Any = _slot_setters(Level33, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -303,9 +357,13 @@ class Level32:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level33.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level32
+        s0(self, Level33.from_dict(data["down"]))
+        return self
+
+
+_SET_Level32: Any = _slot_setters(Level32, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -323,9 +381,13 @@ class Level31:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level32.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level31
+        s0(self, Level32.from_dict(data["down"]))
+        return self
+
+
+_SET_Level31: Any = _slot_setters(Level31, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -343,9 +405,13 @@ class Level30:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level31.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level30
+        s0(self, Level31.from_dict(data["down"]))
+        return self
+
+
+_SET_Level30: Any = _slot_setters(Level30, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -363,9 +429,13 @@ class Level29:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level30.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level29
+        s0(self, Level30.from_dict(data["down"]))
+        return self
+
+
+_SET_Level29: Any = _slot_setters(Level29, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -383,9 +453,13 @@ class Level28:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level29.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level28
+        s0(self, Level29.from_dict(data["down"]))
+        return self
+
+
+_SET_Level28: Any = _slot_setters(Level28, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -403,9 +477,13 @@ class Level27:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level28.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level27
+        s0(self, Level28.from_dict(data["down"]))
+        return self
+
+
+_SET_Level27: Any = _slot_setters(Level27, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -423,9 +501,13 @@ class Level26:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level27.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level26
+        s0(self, Level27.from_dict(data["down"]))
+        return self
+
+
+_SET_Level26: Any = _slot_setters(Level26, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -443,9 +525,13 @@ class Level25:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level26.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level25
+        s0(self, Level26.from_dict(data["down"]))
+        return self
+
+
+_SET_Level25: Any = _slot_setters(Level25, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -463,9 +549,13 @@ class Level24:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level25.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level24
+        s0(self, Level25.from_dict(data["down"]))
+        return self
+
+
+_SET_Level24: Any = _slot_setters(Level24, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -483,9 +573,13 @@ class Level23:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level24.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level23
+        s0(self, Level24.from_dict(data["down"]))
+        return self
+
+
+_SET_Level23: Any = _slot_setters(Level23, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -503,9 +597,13 @@ class Level22:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level23.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level22
+        s0(self, Level23.from_dict(data["down"]))
+        return self
+
+
+_SET_Level22: Any = _slot_setters(Level22, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -523,9 +621,13 @@ class Level21:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level22.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level21
+        s0(self, Level22.from_dict(data["down"]))
+        return self
+
+
+_SET_Level21: Any = _slot_setters(Level21, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -543,9 +645,13 @@ class Level20:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level21.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level20
+        s0(self, Level21.from_dict(data["down"]))
+        return self
+
+
+_SET_Level20: Any = _slot_setters(Level20, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -563,9 +669,13 @@ class Level19:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level20.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level19
+        s0(self, Level20.from_dict(data["down"]))
+        return self
+
+
+_SET_Level19: Any = _slot_setters(Level19, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -583,9 +693,13 @@ class Level18:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level19.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level18
+        s0(self, Level19.from_dict(data["down"]))
+        return self
+
+
+_SET_Level18: Any = _slot_setters(Level18, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -603,9 +717,13 @@ class Level17:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level18.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level17
+        s0(self, Level18.from_dict(data["down"]))
+        return self
+
+
+_SET_Level17: Any = _slot_setters(Level17, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -623,9 +741,13 @@ class Level16:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level17.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level16
+        s0(self, Level17.from_dict(data["down"]))
+        return self
+
+
+_SET_Level16: Any = _slot_setters(Level16, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -643,9 +765,13 @@ class Level15:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level16.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level15
+        s0(self, Level16.from_dict(data["down"]))
+        return self
+
+
+_SET_Level15: Any = _slot_setters(Level15, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -663,9 +789,13 @@ class Level14:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level15.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level14
+        s0(self, Level15.from_dict(data["down"]))
+        return self
+
+
+_SET_Level14: Any = _slot_setters(Level14, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -683,9 +813,13 @@ class Level13:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level14.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level13
+        s0(self, Level14.from_dict(data["down"]))
+        return self
+
+
+_SET_Level13: Any = _slot_setters(Level13, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -703,9 +837,13 @@ class Level12:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level13.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level12
+        s0(self, Level13.from_dict(data["down"]))
+        return self
+
+
+_SET_Level12: Any = _slot_setters(Level12, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -723,9 +861,13 @@ class Level11:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level12.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level11
+        s0(self, Level12.from_dict(data["down"]))
+        return self
+
+
+_SET_Level11: Any = _slot_setters(Level11, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -743,9 +885,13 @@ class Level10:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level11.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level10
+        s0(self, Level11.from_dict(data["down"]))
+        return self
+
+
+_SET_Level10: Any = _slot_setters(Level10, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -763,9 +909,13 @@ class Level9:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level10.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level9
+        s0(self, Level10.from_dict(data["down"]))
+        return self
+
+
+_SET_Level9: Any = _slot_setters(Level9, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -783,9 +933,13 @@ class Level8:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level9.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level8
+        s0(self, Level9.from_dict(data["down"]))
+        return self
+
+
+_SET_Level8: Any = _slot_setters(Level8, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -803,9 +957,13 @@ class Level7:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level8.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level7
+        s0(self, Level8.from_dict(data["down"]))
+        return self
+
+
+_SET_Level7: Any = _slot_setters(Level7, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -823,9 +981,13 @@ class Level6:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level7.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level6
+        s0(self, Level7.from_dict(data["down"]))
+        return self
+
+
+_SET_Level6: Any = _slot_setters(Level6, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -843,9 +1005,13 @@ class Level5:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level6.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level5
+        s0(self, Level6.from_dict(data["down"]))
+        return self
+
+
+_SET_Level5: Any = _slot_setters(Level5, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -863,9 +1029,13 @@ class Level4:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level5.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level4
+        s0(self, Level5.from_dict(data["down"]))
+        return self
+
+
+_SET_Level4: Any = _slot_setters(Level4, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -883,9 +1053,13 @@ class Level3:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level4.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level3
+        s0(self, Level4.from_dict(data["down"]))
+        return self
+
+
+_SET_Level3: Any = _slot_setters(Level3, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -903,9 +1077,13 @@ class Level2:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level3.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level2
+        s0(self, Level3.from_dict(data["down"]))
+        return self
+
+
+_SET_Level2: Any = _slot_setters(Level2, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -923,9 +1101,13 @@ class Level1:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            down=Level2.from_dict(data["down"]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Level1
+        s0(self, Level2.from_dict(data["down"]))
+        return self
+
+
+_SET_Level1: Any = _slot_setters(Level1, "down")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -943,7 +1125,7 @@ class Class:
     RECORD_NAME: ClassVar[str] = "evil.ns.class"
     FINGERPRINT: ClassVar[str] = "1c9fa0727c24f12e6b0bd797cf18c21ebaa6a7bb3204f56a6cb70e0cf9be6450"
     KEY_FIELD: ClassVar[str | None] = "id"
-    VALIDATE: ClassVar[bool] = True
+    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"class","namespace":"evil.ns",'
         '"doc":"Docs that try to escape: \\"\\"\\" \'\'\' \\\\ \\\\\\" \\\\n '
@@ -1108,7 +1290,7 @@ class Class:
             "EVENT_NAME": self.event_name,
             "to_dict": self.to_dict_,
             "kafka_key": self.kafka_key_,
-            "datetime": self.datetime_,
+            "datetime": avro_values.timestamp_millis_out(self.datetime_),
             "dataclasses": self.dataclasses_,
             "None": self.none.value,
             "first_item": self.first_item.to_dict(),
@@ -1121,36 +1303,91 @@ class Class:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            class_=data["class"],
-            from_=data["from"],
-            import_=data["import"],
-            type_=data["type"],
-            str_=data["str"],
-            id=data["id"],
-            self_=data["self"],
-            cls_=data["cls"],
-            data=data["data"],
-            user_id=data["userId"],
-            user_id_=data["user_id"],
-            private=data["_private"],
-            dunder=data["__dunder__"],
-            event_name=data["EVENT_NAME"],
-            to_dict_=data["to_dict"],
-            kafka_key_=data["kafka_key"],
-            datetime_=data["datetime"],
-            dataclasses_=data["dataclasses"],
-            none=Keywords(data["None"]),
-            first_item=Item.from_dict(data["first_item"]),
-            second_item=BItem.from_dict(data["second_item"]),
-            mapping=NsMapping.from_dict(data["mapping"]),
-            list_=LinkedNode.from_dict(data["list"]),
-            deep=Level1.from_dict(data["deep"]),
-        )
+        self = object.__new__(cls)
+        (
+            s0,
+            s1,
+            s2,
+            s3,
+            s4,
+            s5,
+            s6,
+            s7,
+            s8,
+            s9,
+            s10,
+            s11,
+            s12,
+            s13,
+            s14,
+            s15,
+            s16,
+            s17,
+            s18,
+            s19,
+            s20,
+            s21,
+            s22,
+            s23,
+        ) = _SET_Class
+        s0(self, data["class"])
+        s1(self, data["from"])
+        s2(self, data["import"])
+        s3(self, data["type"])
+        s4(self, data["str"])
+        s5(self, data["id"])
+        s6(self, data["self"])
+        s7(self, data["cls"])
+        s8(self, data["data"])
+        s9(self, data["userId"])
+        s10(self, data["user_id"])
+        s11(self, data["_private"])
+        s12(self, data["__dunder__"])
+        s13(self, data["EVENT_NAME"])
+        s14(self, data["to_dict"])
+        s15(self, data["kafka_key"])
+        s16(self, avro_values.timestamp_millis_in(data["datetime"]))
+        s17(self, data["dataclasses"])
+        s18(self, Keywords(data["None"]))
+        s19(self, Item.from_dict(data["first_item"]))
+        s20(self, BItem.from_dict(data["second_item"]))
+        s21(self, NsMapping.from_dict(data["mapping"]))
+        s22(self, LinkedNode.from_dict(data["list"]))
+        s23(self, Level1.from_dict(data["deep"]))
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return self.id
+
+
+_SET_Class: Any = _slot_setters(
+    Class,
+    "class_",
+    "from_",
+    "import_",
+    "type_",
+    "str_",
+    "id",
+    "self_",
+    "cls_",
+    "data",
+    "user_id",
+    "user_id_",
+    "private",
+    "dunder",
+    "event_name",
+    "to_dict_",
+    "kafka_key_",
+    "datetime_",
+    "dataclasses_",
+    "none",
+    "first_item",
+    "second_item",
+    "mapping",
+    "list_",
+    "deep",
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -1168,9 +1405,13 @@ class Tree:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            kids=tuple([Tree.from_dict(v0) for v0 in data["kids"]]),
-        )
+        self = object.__new__(cls)
+        (s0,) = _SET_Tree
+        s0(self, tuple([Tree.from_dict(v0) for v0 in data["kids"]]))
+        return self
+
+
+_SET_Tree: Any = _slot_setters(Tree, "kids")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -1262,23 +1503,40 @@ class StrangeTitleEtc:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            cafe=data["café"],
-            u540d_u524d=data["名前"],
-            a_b=data.get("a b"),
-            etc_passwd=data.get("../../etc/passwd"),
-            with_quote=data.get('with"quote'),
-            f_1st=data.get("1st"),
-            field=data.get(""),
-            class_=data.get("class"),
-            class_2=data.get("Class"),
-            tree=_load_1(data.get("tree")),
-            mood=_load_2(data.get("mood")),
-        )
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10 = _SET_StrangeTitleEtc
+        s0(self, data["café"])
+        s1(self, data["名前"])
+        s2(self, data.get("a b"))
+        s3(self, data.get("../../etc/passwd"))
+        s4(self, data.get('with"quote'))
+        s5(self, data.get("1st"))
+        s6(self, data.get(""))
+        s7(self, data.get("class"))
+        s8(self, data.get("Class"))
+        s9(self, _load_1(data.get("tree")))
+        s10(self, _load_2(data.get("mood")))
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return self.cafe
+
+
+_SET_StrangeTitleEtc: Any = _slot_setters(
+    StrangeTitleEtc,
+    "cafe",
+    "u540d_u524d",
+    "a_b",
+    "etc_passwd",
+    "with_quote",
+    "f_1st",
+    "field",
+    "class_",
+    "class_2",
+    "tree",
+    "mood",
+)
 
 
 def _dump_0(value: Any) -> Any:

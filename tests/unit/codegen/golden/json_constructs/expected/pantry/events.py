@@ -21,6 +21,11 @@ from typing import Any, ClassVar, Self
 from accord.runtime.events import EventType
 
 
+def _slot_setters(cls: type, *names: str) -> Any:
+    """The setters of a frozen class's slots, for ``from_dict`` (bypasses ``__init__``)."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
 class Kind(enum.Enum):
     """How it keeps."""
 
@@ -55,10 +60,14 @@ class Item:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            sku=data["sku"],
-            qty=data.get("qty", 1),
-        )
+        self = object.__new__(cls)
+        s0, s1 = _SET_Item
+        s0(self, data["sku"])
+        s1(self, data.get("qty", 1))
+        return self
+
+
+_SET_Item: Any = _slot_setters(Item, "sku", "qty")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,10 +90,14 @@ class PantryShelf:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            row=data["row"],
-            col=data.get("col"),
-        )
+        self = object.__new__(cls)
+        s0, s1 = _SET_PantryShelf
+        s0(self, data["row"])
+        s1(self, data.get("col"))
+        return self
+
+
+_SET_PantryShelf: Any = _slot_setters(PantryShelf, "row", "col")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,10 +118,14 @@ class Card:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            method=data.get("method", "card"),
-            number=data["number"],
-        )
+        self = object.__new__(cls)
+        s0, s1 = _SET_Card
+        s0(self, data.get("method", "card"))
+        s1(self, data["number"])
+        return self
+
+
+_SET_Card: Any = _slot_setters(Card, "method", "number")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,10 +146,14 @@ class Cash:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            method=data.get("method", "cash"),
-            amount=data["amount"],
-        )
+        self = object.__new__(cls)
+        s0, s1 = _SET_Cash
+        s0(self, data.get("method", "cash"))
+        s1(self, data["amount"])
+        return self
+
+
+_SET_Cash: Any = _slot_setters(Cash, "method", "amount")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,10 +176,14 @@ class Node:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            value=data["value"],
-            children=_load_0(data.get("children")),
-        )
+        self = object.__new__(cls)
+        s0, s1 = _SET_Node
+        s0(self, data["value"])
+        s1(self, _load_0(data.get("children")))
+        return self
+
+
+_SET_Node: Any = _slot_setters(Node, "value", "children")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -294,33 +319,82 @@ class Pantry:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
-        return cls(
-            id=uuid.UUID(data["id"]),
-            when=datetime.datetime.fromisoformat(data["when"]),
-            day=datetime.date.fromisoformat(data["day"]),
-            at=_load_1(data.get("at")),
-            name=data["name"],
-            count=data["count"],
-            ratio=data["ratio"],
-            ok=data.get("ok", False),
-            kind=Kind(data["kind"]),
-            maybe_kind=_load_2(data.get("maybe_kind")),
-            note=data.get("note"),
-            items=tuple([Item.from_dict(v0) for v0 in data["items"]]),
-            shelf=PantryShelf.from_dict(data["shelf"]),
-            labels=data["labels"],
-            extra=data.get("extra"),
-            payment=_load_3(data["payment"]),
-            size=data.get("size"),
-            level=PantryLevel(data.get("level", "mid")),
-            tree=_load_4(data.get("tree")),
-            seen=_load_5(data.get("seen")),
-            ids=_load_6(data.get("ids")),
-        )
+        self = object.__new__(cls)
+        (
+            s0,
+            s1,
+            s2,
+            s3,
+            s4,
+            s5,
+            s6,
+            s7,
+            s8,
+            s9,
+            s10,
+            s11,
+            s12,
+            s13,
+            s14,
+            s15,
+            s16,
+            s17,
+            s18,
+            s19,
+            s20,
+        ) = _SET_Pantry
+        s0(self, uuid.UUID(data["id"]))
+        s1(self, datetime.datetime.fromisoformat(data["when"]))
+        s2(self, datetime.date.fromisoformat(data["day"]))
+        s3(self, _load_1(data.get("at")))
+        s4(self, data["name"])
+        s5(self, data["count"])
+        s6(self, data["ratio"])
+        s7(self, data.get("ok", False))
+        s8(self, Kind(data["kind"]))
+        s9(self, _load_2(data.get("maybe_kind")))
+        s10(self, data.get("note"))
+        s11(self, tuple([Item.from_dict(v0) for v0 in data["items"]]))
+        s12(self, PantryShelf.from_dict(data["shelf"]))
+        s13(self, data["labels"])
+        s14(self, data.get("extra"))
+        s15(self, _load_3(data["payment"]))
+        s16(self, data.get("size"))
+        s17(self, PantryLevel(data.get("level", "mid")))
+        s18(self, _load_4(data.get("tree")))
+        s19(self, _load_5(data.get("seen")))
+        s20(self, _load_6(data.get("ids")))
+        return self
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
         return str(self.id)
+
+
+_SET_Pantry: Any = _slot_setters(
+    Pantry,
+    "id",
+    "when",
+    "day",
+    "at",
+    "name",
+    "count",
+    "ratio",
+    "ok",
+    "kind",
+    "maybe_kind",
+    "note",
+    "items",
+    "shelf",
+    "labels",
+    "extra",
+    "payment",
+    "size",
+    "level",
+    "tree",
+    "seen",
+    "ids",
+)
 
 
 def _load_0(value: Any) -> tuple[Node, ...] | None:

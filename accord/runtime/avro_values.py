@@ -1,0 +1,152 @@
+"""Avro logical values <-> the primitives they are encoded as (used by generated code).
+
+Generated ``to_dict()`` writes logical values as their Avro primitives (a UUID as its string,
+a timestamp as epoch milliseconds, a decimal as two's-complement bytes...), so the serde can
+hand fastavro a schema without logical types and skip its per-value conversions; the bytes
+are the same as fastavro's logical writers produce, and fastavro accepts these primitives for
+the logical schema too (confluent's serializers work unchanged). The ``*_in`` functions accept
+both forms: the primitive, or the object fastavro's logical readers (and confluent's
+deserializers) return.
+
+Conversions follow fastavro's rules, including its errors: a decimal with more digits than
+the precision, or more places than the scale, is refused instead of rounded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+EPOCH_NAIVE = datetime.datetime(1970, 1, 1)
+EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+MILLISECOND = datetime.timedelta(milliseconds=1)
+MICROSECOND = datetime.timedelta(microseconds=1)
+_timedelta = datetime.timedelta
+# Scaling must never round: the digits of a decoded decimal are all kept.
+_EXACT = decimal.Context(prec=decimal.MAX_PREC)
+
+
+_new = object.__new__
+_set = object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown
+
+
+def uuid_in(value: Any) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    digits = value.replace("-", "")
+    if len(digits) != 32:
+        return uuid.UUID(value)  # braces, urn: prefix, or an error worth its message
+    # What uuid.UUID(value) does for the canonical form, without its argument handling
+    # (three times faster; a hot path of decoding).
+    result = _new(uuid.UUID)
+    _set(result, "int", int(digits, 16))
+    _set(result, "is_safe", _UNKNOWN)
+    return result
+
+
+def decimal_out(value: decimal.Decimal, precision: int, scale: int) -> bytes:
+    unscaled = _unscaled(value, precision, scale)
+    return unscaled.to_bytes((unscaled.bit_length() + 8) // 8, "big", signed=True)
+
+
+def decimal_fixed_out(value: decimal.Decimal, size: int, precision: int, scale: int) -> bytes:
+    return _unscaled(value, precision, scale).to_bytes(size, "big", signed=True)
+
+
+def _unscaled(value: decimal.Decimal, precision: int, scale: int) -> int:
+    scaled = value.scaleb(scale, _EXACT)
+    if not scaled.is_finite():
+        raise ValueError(f"{value} is not a finite decimal")
+    unscaled = int(scaled)
+    if scaled != unscaled:
+        raise ValueError(f"{value} has more decimal places than the scale {scale}")
+    if not -(10**precision) < unscaled < 10**precision:
+        raise ValueError(f"{value} has more digits than the precision {precision}")
+    return unscaled
+
+
+def decimal_in(value: Any, scale: int) -> decimal.Decimal:
+    if isinstance(value, decimal.Decimal):
+        return value
+    unscaled = int.from_bytes(value, "big", signed=True)
+    return decimal.Decimal(unscaled).scaleb(-scale, _EXACT)
+
+
+def date_out(value: datetime.date) -> int:
+    return value.toordinal() - EPOCH_ORDINAL
+
+
+def date_in(value: Any) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromordinal(value + EPOCH_ORDINAL)
+
+
+def time_millis_out(value: datetime.time) -> int:
+    seconds = (value.hour * 60 + value.minute) * 60 + value.second
+    return seconds * 1000 + value.microsecond // 1000
+
+
+def time_micros_out(value: datetime.time) -> int:
+    seconds = (value.hour * 60 + value.minute) * 60 + value.second
+    return seconds * 1_000_000 + value.microsecond
+
+
+def time_millis_in(value: Any) -> datetime.time:
+    return value if isinstance(value, datetime.time) else _time(value * 1000)
+
+
+def time_micros_in(value: Any) -> datetime.time:
+    return value if isinstance(value, datetime.time) else _time(value)
+
+
+def _time(micros: int) -> datetime.time:
+    seconds, micro = divmod(micros, 1_000_000)
+    minutes, second = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    return datetime.time(hour, minute, second, micro)
+
+
+def timestamp_millis_out(value: datetime.datetime) -> int:
+    # Naive datetimes count as UTC, as fastavro counts them.
+    return (value - (EPOCH if value.tzinfo is not None else EPOCH_NAIVE)) // MILLISECOND
+
+
+def timestamp_micros_out(value: datetime.datetime) -> int:
+    return (value - (EPOCH if value.tzinfo is not None else EPOCH_NAIVE)) // MICROSECOND
+
+
+def timestamp_millis_in(value: Any) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return EPOCH + _timedelta(0, 0, 0, value)  # positional: (days, seconds, micros, millis)
+
+
+def timestamp_micros_in(value: Any) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return EPOCH + _timedelta(0, 0, value)
+
+
+def local_timestamp_millis_out(value: datetime.datetime) -> int:
+    return (value.replace(tzinfo=None) - EPOCH_NAIVE) // MILLISECOND
+
+
+def local_timestamp_micros_out(value: datetime.datetime) -> int:
+    return (value.replace(tzinfo=None) - EPOCH_NAIVE) // MICROSECOND
+
+
+def local_timestamp_millis_in(value: Any) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return EPOCH_NAIVE + datetime.timedelta(milliseconds=value)
+
+
+def local_timestamp_micros_in(value: Any) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return EPOCH_NAIVE + datetime.timedelta(microseconds=value)
