@@ -37,6 +37,7 @@ from accord.registry.schemas import Dependency, Resolved
 from accord.registry.store import Store, Tx
 
 MAX_VERSION = 2**31 - 1
+MAX_ID = 2**31 - 1  # Confluent's ids are Java ints
 MAX_REFERENCE_DEPTH = 32
 
 
@@ -145,20 +146,16 @@ class Registry:
                 metadata=request.metadata,
                 rule_set=request.rule_set,
             )
-            history = tx.versions(subject)
             if mode is Mode.IMPORT:
-                return self._import(tx, subject, request, new, history)
-            existing = _match(_live(history), new, normalize=normalize)
+                return self._import(tx, subject, request, new, tx.versions(subject))
+            existing = _find(tx, subject, new, normalize=normalize)
             if existing is not None:
                 return Registered(existing)
-            live = _live(history)
-            verdict = self._judge(
-                tx, resolved, live if config.level.transitive else live[-1:], config
-            )
+            verdict = self._judge(tx, resolved, self._targets(tx, subject, config), config)
             if not verdict.compatible:
                 raise _incompatible(subject, config.level.value, verdict)
             schema_id = tx.add_schema(new)
-            version = max((v.version for v in history), default=0) + 1
+            version = tx.max_version(subject) + 1
             tx.add_version(subject, version, schema_id)
             stored = _stored(schema_id, new)
         return Registered(SubjectVersion(subject, version, False, stored), created=True)
@@ -174,8 +171,7 @@ class Registry:
         kind = schemas.schema_type(request.schema_type)
         with self.store.read() as tx:
             history = tx.versions(subject)
-            visible = history if deleted else _live(history)
-            if not visible:
+            if not (history if deleted else _live(history)):
                 raise errors.subject_not_found(subject)
             normalize = normalize or settings.effective(self._config(tx, subject)).normalize
             refs = self._references(tx, request.references)
@@ -188,7 +184,7 @@ class Registry:
                 metadata=request.metadata,
                 rule_set=request.rule_set,
             )
-        found = _match(visible, new, normalize=normalize)
+            found = _find(tx, subject, new, normalize=normalize, deleted=deleted)
         if found is None:
             raise errors.schema_not_found()
         return found
@@ -290,6 +286,8 @@ class Registry:
     # --- schemas by id --------------------------------------------------------------------
 
     def schema(self, schema_id: int) -> StoredSchema:
+        if not 1 <= schema_id <= MAX_ID:
+            raise errors.schema_not_found(schema_id)
         with self.store.read() as tx:
             found = tx.schema(schema_id)
         if found is None:
@@ -306,6 +304,8 @@ class Registry:
     def usages(
         self, schema_id: int, *, subject: str | None = None, deleted: bool = False
     ) -> list[Usage]:
+        if not 1 <= schema_id <= MAX_ID:
+            raise errors.schema_not_found(schema_id)
         with self.store.read() as tx:
             found = tx.usages(schema_id)
         if not found:
@@ -434,6 +434,10 @@ class Registry:
                 raise errors.invalid_schema(f"reference name {ref.name!r} is given twice")
             names.add(ref.name)
             version = ref.version
+            if version != -1 and not 1 <= version <= MAX_VERSION:
+                raise errors.invalid_schema(
+                    f"reference {ref.name!r}: version {version} is not a version number"
+                )
             if version == -1:
                 live = _live(tx.versions(ref.subject))
                 if not live:
@@ -473,6 +477,15 @@ class Registry:
         for ref in refs:
             visit(ref, 1)
         return out
+
+    def _targets(self, tx: Tx, subject: str, config: settings.Effective) -> list[SubjectVersion]:
+        """The versions a new schema is judged against: every live one when transitive."""
+        if config.level is Level.NONE:
+            return []
+        if config.level.transitive:
+            return _live(tx.versions(subject))
+        latest = tx.latest_version(subject)
+        return [latest] if latest is not None else []
 
     def _judge(
         self, tx: Tx, new: Resolved, targets: Sequence[SubjectVersion], config: settings.Effective
@@ -518,8 +531,11 @@ class Registry:
     ) -> Registered:
         assert request.id is not None
         schema_id = request.id
-        if schema_id < 1:
-            raise RegistryFault(ErrorCode.ID_DOES_NOT_MATCH, f"Invalid schema id {schema_id}")
+        if not 1 <= schema_id <= MAX_ID:
+            raise RegistryFault(
+                ErrorCode.ID_DOES_NOT_MATCH,
+                f"Invalid schema id {schema_id}: ids are integers from 1 to {MAX_ID}",
+            )
         holder = tx.schema_exists(schema_id)
         if holder is not None and holder != new.fingerprint:
             raise RegistryFault(
@@ -556,18 +572,12 @@ def _live(history: Sequence[SubjectVersion]) -> list[SubjectVersion]:
     return [v for v in history if not v.deleted]
 
 
-def _match(
-    candidates: Sequence[SubjectVersion], new: NewSchema, *, normalize: bool
+def _find(
+    tx: Tx, subject: str, new: NewSchema, *, normalize: bool, deleted: bool = False
 ) -> SubjectVersion | None:
-    for v in reversed(candidates):
-        same = (
-            v.schema.normal_fingerprint == new.normal_fingerprint
-            if normalize
-            else v.schema.fingerprint == new.fingerprint
-        )
-        if same:
-            return v
-    return None
+    """The subject's version holding ``new`` (by its normalised form with ``normalize``)."""
+    fingerprint = new.normal_fingerprint if normalize else new.fingerprint
+    return tx.find_version(subject, fingerprint=fingerprint, normal=normalize, deleted=deleted)
 
 
 def _stored(schema_id: int, new: NewSchema) -> StoredSchema:

@@ -8,17 +8,21 @@ case, because Python clients send ``True``/``False``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import orjson
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from accord.registry.errors import MEDIA_TYPE
 from accord.registry.model import Reference
 from accord.registry.service import Registry, SchemaRequest
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class RegistryJSON(Response):
@@ -35,12 +39,27 @@ def raw_schema(text: str) -> Response:
     return Response(text.encode("utf-8"), media_type=MEDIA_TYPE)
 
 
-def get_registry(request: Request) -> Registry:
+def registry_of(request: Request) -> Registry:
     registry: Registry = request.app.state.registry
     return registry
 
 
+async def get_registry(request: Request) -> Registry:
+    # async: a plain function dependency would cost a second thread-pool hop per request.
+    return registry_of(request)
+
+
 RegistryDep = Annotated[Registry, Depends(get_registry)]
+
+
+async def read(registry: Registry, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a read on the event loop when the store answers in microseconds, else in a
+    worker thread (for the hot read routes, which are ``async``)."""
+    if registry.store.quick_reads:
+        return call(*args, **kwargs)
+    return await run_in_threadpool(call, *args, **kwargs)
+
+
 Deleted = Annotated[bool, Query(description="Include soft-deleted versions.")]
 Normalize = Annotated[bool, Query(description="Compare and store the normalised form.")]
 Offset = Annotated[int, Query(ge=0, description="Skip this many items.")]

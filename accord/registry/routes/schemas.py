@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from accord.registry.model import SchemaType
@@ -14,6 +14,8 @@ from accord.registry.routes.common import (
     RegistryJSON,
     page,
     raw_schema,
+    read,
+    registry_of,
 )
 
 router = APIRouter(prefix="/schemas", tags=["schemas"])
@@ -37,15 +39,20 @@ def schema_types() -> Response:
     return RegistryJSON([t.value for t in SchemaType])
 
 
-@router.get("/ids/{schema_id}", summary="A schema by its global id")
-def by_id(schema_id: int, registry: RegistryDep, subject: str | None = None) -> Response:
-    # ``subject`` (sent by deserializers) is accepted and not needed: ids are global.
-    return RegistryJSON(registry.schema(schema_id).to_dict())
+@router.get(
+    "/ids/{schema_id}",
+    summary="A schema by its global id (a ?subject= query, as deserializers send, is ignored)",
+)
+async def by_id(schema_id: int, request: Request) -> Response:
+    # The deserializers' hot path: the registry comes from the app state, not a dependency
+    # (solving one costs as much as the read), and ``subject`` is not parsed (ids are global).
+    registry = registry_of(request)
+    return RegistryJSON((await read(registry, registry.schema, schema_id)).to_dict())
 
 
 @router.get("/ids/{schema_id}/schema", summary="A schema's text by its global id")
-def text_by_id(schema_id: int, registry: RegistryDep) -> Response:
-    return raw_schema(registry.schema(schema_id).text)
+async def text_by_id(schema_id: int, registry: RegistryDep) -> Response:
+    return raw_schema((await read(registry, registry.schema, schema_id)).text)
 
 
 @router.get("/ids/{schema_id}/subjects", summary="Subjects using a schema id")
@@ -76,6 +83,6 @@ def versions_of(
 
 
 @router.get("/guids/{guid}", summary="A schema by its guid")
-def by_guid(guid: str, registry: RegistryDep) -> Response:
-    found = registry.schema_by_guid(guid)
+async def by_guid(guid: str, registry: RegistryDep) -> Response:
+    found = await read(registry, registry.schema_by_guid, guid)
     return RegistryJSON({**found.to_dict(), "id": found.id})

@@ -13,7 +13,7 @@ router = APIRouter(tags=["server"])
 
 
 @router.get("/", summary="Root (Confluent answers {})")
-def root() -> Response:
+async def root() -> Response:
     return RegistryJSON({})
 
 

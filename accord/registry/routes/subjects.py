@@ -17,6 +17,7 @@ from accord.registry.routes.common import (
     SchemaBody,
     page,
     raw_schema,
+    read,
 )
 
 router = APIRouter(prefix="/subjects", tags=["subjects"])
@@ -74,10 +75,11 @@ def register(
 
 
 @router.get("/{subject}/versions/{version}", summary="Get a version (a number or latest)")
-def get_version(
+async def get_version(
     subject: str, version: str, registry: RegistryDep, deleted: Deleted = False
 ) -> Response:
-    return RegistryJSON(registry.version(subject, version, deleted=deleted).to_dict())
+    found = await read(registry, registry.version, subject, version, deleted=deleted)
+    return RegistryJSON(found.to_dict())
 
 
 @router.get("/{subject}/versions/{version}/schema", summary="Get a version's schema text")

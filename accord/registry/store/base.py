@@ -41,6 +41,21 @@ class Tx(Protocol):
         """Every version of ``subject``, soft-deleted ones too, oldest first."""
         ...
 
+    def find_version(
+        self, subject: str, *, fingerprint: str, normal: bool = False, deleted: bool = False
+    ) -> SubjectVersion | None:
+        """The latest version of ``subject`` holding the schema with this fingerprint (the
+        normalised one with ``normal``); soft-deleted versions only with ``deleted``."""
+        ...
+
+    def latest_version(self, subject: str) -> SubjectVersion | None:
+        """The newest version of ``subject`` that is not soft-deleted."""
+        ...
+
+    def max_version(self, subject: str) -> int:
+        """The highest version number ``subject`` has had (soft-deleted included), or 0."""
+        ...
+
     def all_versions(self) -> Iterator[SubjectVersion]:
         """Every version of every subject, by subject then version."""
         ...
@@ -86,6 +101,12 @@ class Store(Protocol):
     @property
     def url(self) -> str:
         """The store URL without credentials, for logs and messages."""
+        ...
+
+    @property
+    def quick_reads(self) -> bool:
+        """Whether a point read is quick enough to run on the event loop (a local SQLite
+        file: microseconds) rather than in a worker thread (a network round trip)."""
         ...
 
     def read(self) -> AbstractContextManager[Tx]: ...

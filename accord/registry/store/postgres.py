@@ -86,6 +86,10 @@ class PostgresStore:
     def url(self) -> str:
         return redact(self._url)
 
+    @property
+    def quick_reads(self) -> bool:
+        return False
+
     @contextmanager
     def read(self) -> Iterator[PgTx]:
         with self.pool.connection() as conn:

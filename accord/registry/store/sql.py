@@ -83,7 +83,9 @@ def _schema(row: Sequence[Any]) -> StoredSchema:
         id=int(row[0]),
         schema_type=SchemaType(row[1]),
         text=row[2],
-        references=tuple(Reference(r[0], r[1], int(r[2])) for r in json.loads(row[3])),
+        references=()
+        if row[3] == "[]"
+        else tuple(Reference(r[0], r[1], int(r[2])) for r in json.loads(row[3])),
         fingerprint=row[4],
         normal_fingerprint=row[5],
         guid=row[6],
@@ -178,6 +180,29 @@ class SqlTx:
     def versions(self, subject: str) -> list[SubjectVersion]:
         rows = self.run(f"{_VERSIONS} WHERE v.subject = ? ORDER BY v.version", (subject,))
         return [_version(r) for r in rows.fetchall()]
+
+    def find_version(
+        self, subject: str, *, fingerprint: str, normal: bool = False, deleted: bool = False
+    ) -> SubjectVersion | None:
+        column = "s.normal_fingerprint" if normal else "s.fingerprint"
+        live = "" if deleted else " AND v.deleted = 0"
+        row = self.one(
+            f"{_VERSIONS} WHERE v.subject = ? AND {column} = ?{live}"
+            " ORDER BY v.version DESC LIMIT 1",
+            (subject, fingerprint),
+        )
+        return None if row is None else _version(row)
+
+    def latest_version(self, subject: str) -> SubjectVersion | None:
+        row = self.one(
+            f"{_VERSIONS} WHERE v.subject = ? AND v.deleted = 0 ORDER BY v.version DESC LIMIT 1",
+            (subject,),
+        )
+        return None if row is None else _version(row)
+
+    def max_version(self, subject: str) -> int:
+        row = self.one("SELECT MAX(version) FROM registry_versions WHERE subject = ?", (subject,))
+        return int(row[0]) if row and row[0] is not None else 0
 
     def all_versions(self) -> Iterator[SubjectVersion]:
         rows = self.run(f"{_VERSIONS} ORDER BY v.subject, v.version")

@@ -29,6 +29,9 @@ class SqliteStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
+        # Writers of this process queue here, handed over at once; SQLite's own busy handler
+        # (which still arbitrates between processes) polls with sleeps and makes long tails.
+        self._writer = threading.Lock()
         if path == ":memory:":
             # A named shared-cache database lives as long as one connection to it is open.
             self._target, self._uri = (
@@ -52,6 +55,10 @@ class SqliteStore:
     @property
     def url(self) -> str:
         return f"sqlite:///{self.path}"
+
+    @property
+    def quick_reads(self) -> bool:
+        return True  # WAL: a reader never waits for the writer
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -78,13 +85,14 @@ class SqliteStore:
     @contextmanager
     def write(self, subject: str | None = None) -> Iterator[SqlTx]:
         conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield SqlTx(conn.cursor(), percent=False)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._writer:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqlTx(conn.cursor(), percent=False)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def ping(self) -> None:
         self._connection().execute("SELECT 1").fetchone()
