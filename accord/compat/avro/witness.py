@@ -34,6 +34,13 @@ _SCALARS: dict[str, Any] = {
 }
 
 
+# Values a logical type's reader accepts (the plain ones above would not all round-trip).
+_LOGICAL: dict[str, Any] = {
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "decimal": Decimal(0),
+}
+
+
 class _NoDatum(Exception):
     """The type has no finite value (a record that always contains itself)."""
 
@@ -42,8 +49,8 @@ def minimal(node: Node, visiting: frozenset[int] = frozenset()) -> Any:
     """The smallest value of ``node``'s type; :class:`_NoDatum` if there is none."""
     kind = node.kind
     if kind in _SCALARS:
-        if kind == "bytes" and node.logical == "decimal":
-            return Decimal(0)
+        if node.logical in _LOGICAL:
+            return _LOGICAL[node.logical]
         return _SCALARS[kind]
     if kind == "fixed":
         return b"\x00" * node.size
@@ -102,15 +109,17 @@ def candidate(writer: Node, inc: Incompatibility) -> Any:
 
 def decode_failure(datum: Any, writer: Any, reader: Any) -> str | None:
     """Why ``datum`` (written with fastavro-parsed ``writer``) does not decode with ``reader``;
-    None if it decodes (or cannot even be written)."""
+    None if it decodes, or if it does not even round-trip through the writer schema alone
+    (then the failure would prove nothing about the two schemas)."""
     buffer = io.BytesIO()
     try:
         fastavro.schemaless_writer(buffer, writer, datum)
+        data = buffer.getvalue()
+        fastavro.schemaless_reader(io.BytesIO(data), writer, None)
     except Exception:  # the writer cannot produce it: not a witness
         return None
-    buffer.seek(0)
     try:
-        fastavro.schemaless_reader(buffer, writer, reader)
+        fastavro.schemaless_reader(io.BytesIO(data), writer, reader)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None

@@ -400,3 +400,24 @@ def test_confluent_style_messages() -> None:
     (line,) = check(USER_V1, USER_V2).messages()
     assert line.startswith('{errorType:"READER_FIELD_MISSING_DEFAULT_VALUE"')
     assert 'additionalInfo:"email"' in line
+
+
+def test_witnesses_hold_valid_logical_values_and_fail_for_the_change_itself() -> None:
+    old = {
+        "type": "record",
+        "name": "Paid",
+        "fields": [
+            {"name": "id", "type": {"type": "string", "logicalType": "uuid"}},
+            {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+            {
+                "name": "amount",
+                "type": {"type": "bytes", "logicalType": "decimal", "precision": 9, "scale": 2},
+            },
+        ],
+    }
+    new = {**old, "fields": [*old["fields"], {"name": "note", "type": "string"}]}
+    (change,) = check(old, new).breaking
+    witness = change.witness
+    assert witness is not None
+    assert witness.datum["id"] == "00000000-0000-0000-0000-000000000000"
+    assert "No default value for field note" in witness.reason
