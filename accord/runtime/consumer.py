@@ -21,6 +21,7 @@ first; ``stop()`` finishes the event at hand, commits and leaves the group.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import threading
@@ -32,9 +33,9 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
 from accord.errors import RegistryError, RuntimeFailure
+from accord.runtime import context, inbox, tracing
 from accord.runtime import headers as h
-from accord.runtime import inbox
-from accord.runtime.context import HandlerContext, running
+from accord.runtime.context import HandlerContext
 from accord.runtime.db import Database, Transaction
 from accord.runtime.dlq import DLQ_SUFFIX, DeadLetterWriter, dead_letter_topic
 from accord.runtime.events import (
@@ -52,7 +53,6 @@ from accord.runtime.producer import RecordProducer
 from accord.runtime.retry import RetryPolicy
 from accord.runtime.settings import KafkaSettings
 from accord.runtime.topics import DEFAULT_PARTITIONS, ensure_topics
-from accord.runtime.tracing import use_trace
 
 log = logging.getLogger("accord.runtime.consumer")
 
@@ -264,17 +264,19 @@ class EventConsumer:
 
     def _process(self, messages: list[Message]) -> None:
         items: list[_Item] = []
+        consumed = 0
         for message in messages:
             error = message.error()
             if error is not None:
                 self._on_kafka_error(error)
                 continue
-            self.metrics.add(Counter.CONSUMED)
+            consumed += 1
             item = self._decode(message)
             if item is None:
                 self._offsets.done(message)  # dead-lettered
             else:
                 items.append(item)
+        self.metrics.add(Counter.CONSUMED, consumed)
         if items:
             self._apply(items)
 
@@ -305,15 +307,15 @@ class EventConsumer:
             )
             self._dead_letter(message, "unknown-schema", error, attempts=0)
             return None
-        headers = h.from_kafka(message.headers())
+        timestamp_type, timestamp = message.timestamp()
         metadata = Metadata(
             topic=topic,
             partition=message.partition() or 0,
             offset=message.offset() or 0,
             key=message.key(),
-            headers=headers,
+            headers=h.from_kafka(message.headers()),
             schema_id=schema_id,
-            timestamp_ms=message.timestamp()[1] if message.timestamp()[0] else None,
+            timestamp_ms=timestamp if timestamp_type else None,
         )
         event_id = (
             metadata.event_id
@@ -330,8 +332,9 @@ class EventConsumer:
             for item in items:
                 self._apply_one(item)
             return
-        for item, outcome in zip(items, outcomes, strict=True):
-            self.metrics.add(outcome)
+        for outcome, n in collections.Counter(outcomes).items():
+            self.metrics.add(outcome, n)
+        for item in items:
             self._offsets.done(item.message)
 
     def _apply_batch(self, items: list[_Item]) -> list[Counter]:
@@ -389,18 +392,22 @@ class EventConsumer:
             on_outbox_commit=self.on_outbox_commit,
             metrics=self.metrics,
         )
+        handler_token = context.enter(ctx)
+        trace_token = tracing.activate(item.metadata.traceparent)
         try:
-            with running(ctx), use_trace(item.metadata.traceparent):
-                check = self.version_checks.get(type(item.event))
-                if check is not None and not ctx.is_newer(
-                    check.entity,
-                    str(getattr(item.event, check.key_field)),
-                    int(getattr(item.event, check.version_field)),
-                ):
-                    return Counter.STALE
-                item.handler(item.event, item.metadata)
+            check = self.version_checks.get(type(item.event))
+            if check is not None and not ctx.is_newer(
+                check.entity,
+                str(getattr(item.event, check.key_field)),
+                int(getattr(item.event, check.version_field)),
+            ):
+                return Counter.STALE
+            item.handler(item.event, item.metadata)
         except Exception as exc:
             raise _HandlerFailed(exc) from exc
+        finally:
+            tracing.deactivate(trace_token)
+            context.leave(handler_token)
         return Counter.PROCESSED
 
     def _infra_retry(self, work: Any) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 from accord.errors import RuntimeFailure
@@ -68,8 +68,19 @@ def current() -> HandlerContext:
     return ctx
 
 
+def enter(ctx: HandlerContext) -> Token[HandlerContext | None]:
+    """Make ``ctx`` current while a handler runs (the consumer's per-event hot path); undo
+    with :func:`leave`."""
+    return _current.set(ctx)
+
+
+def leave(token: Token[HandlerContext | None]) -> None:
+    _current.reset(token)
+
+
 @contextmanager
 def running(ctx: HandlerContext) -> Iterator[HandlerContext]:
+    """``with running(ctx):`` the handler context is current (for tests and tools)."""
     token = _current.set(ctx)
     try:
         yield ctx

@@ -50,6 +50,7 @@ _STALE_PRODUCER = frozenset(
     }
 )
 
+_POLL_EVERY = 64
 DeliveryCallback = Callable[[KafkaError | None, Message], None]
 
 
@@ -121,6 +122,11 @@ class RecordProducer:
         if error.fatal():
             log.error("fatal producer error", extra={"error": error.str()})
             self._stale.set()
+
+    def ensure_one(self, topic: str) -> None:
+        """:meth:`ensure` for one topic; free when it was ensured before (the common case)."""
+        if topic not in self._ensured:
+            self.ensure([topic])
 
     def ensure(self, topics: Iterable[str]) -> None:
         """Create these topics once per producer (again after a rebuild)."""
@@ -211,6 +217,7 @@ class KafkaPublisher:
         )
         self._lock = threading.Lock()
         self._failures: list[DeliveryFailure] = []
+        self._sent = 0
 
     def publish(self, event: EventType, *, headers: Mapping[str, str] | None = None) -> None:
         """Queue ``event``; raises :class:`DeliveryFailed` for earlier events that failed."""
@@ -218,7 +225,7 @@ class KafkaPublisher:
         if self.producer.stale:
             self.producer.rebuild("a delivery failed with stale producer state")
         record = build_record(event, self.codec, headers)
-        self.producer.ensure([record.topic])
+        self.producer.ensure_one(record.topic)
         self.producer.send(
             record.topic,
             record.value,
@@ -226,7 +233,9 @@ class KafkaPublisher:
             h.to_kafka(record.headers),
             self._reporter(record),
         )
-        self.producer.poll(0)
+        self._sent += 1
+        if self._sent % _POLL_EVERY == 0:  # serve delivery reports without a call per event
+            self.producer.poll(0)
 
     def _reporter(self, record: OutgoingRecord) -> DeliveryCallback:
         def report(error: KafkaError | None, _message: Message) -> None:
@@ -240,6 +249,8 @@ class KafkaPublisher:
         return report
 
     def _raise_failures(self) -> None:
+        if not self._failures:
+            return
         with self._lock:
             failures, self._failures = self._failures, []
         if failures:

@@ -10,11 +10,11 @@ trace unless the caller makes one current with :func:`use_trace` (for example wi
 
 from __future__ import annotations
 
+import random
 import re
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
@@ -52,18 +52,35 @@ def parse_traceparent(value: str | None) -> TraceContext | None:
 
 
 def new_trace() -> TraceContext:
-    return TraceContext(secrets.token_hex(16), _new_span_id())
+    return TraceContext(f"{random.getrandbits(128) or 1:032x}", _new_span_id())
 
 
 def _new_span_id() -> str:
-    return secrets.token_hex(8)
+    # Trace ids need to be unique, not secret: the fast PRNG (reseeded after fork) is enough.
+    return f"{random.getrandbits(64) or 1:016x}"
 
 
-_current: ContextVar[TraceContext | None] = ContextVar("accord_trace", default=None)
+# The active trace: a parsed context, or the raw header of the event being handled (parsed
+# only if the handler publishes, so consuming pays nothing for it).
+_current: ContextVar[TraceContext | str | None] = ContextVar("accord_trace", default=None)
 
 
 def current_trace() -> TraceContext | None:
-    return _current.get()
+    active = _current.get()
+    if isinstance(active, str):
+        active = parse_traceparent(active)
+        _current.set(active)
+    return active
+
+
+def activate(traceparent: str | None) -> Token[TraceContext | str | None]:
+    """Make an incoming ``traceparent`` current (the consumer's per-event hot path; use
+    :func:`use_trace` elsewhere). Undo with :func:`deactivate`."""
+    return _current.set(traceparent)
+
+
+def deactivate(token: Token[TraceContext | str | None]) -> None:
+    _current.reset(token)
 
 
 @contextmanager
@@ -81,5 +98,5 @@ def use_trace(context: TraceContext | str | None) -> Iterator[TraceContext]:
 def outgoing_traceparent() -> str:
     """The ``traceparent`` for an event published now: a child of the current trace, or a new
     trace when none is current."""
-    active = _current.get()
+    active = current_trace()
     return (active.child() if active is not None else new_trace()).traceparent
