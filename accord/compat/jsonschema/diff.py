@@ -463,22 +463,39 @@ def _properties(ctx: Context, o: JNode, u: JNode) -> None:
                     compare(ctx, old, new)
 
 
+def _covered(ctx: Context, original: JNode, update: JNode) -> str:
+    """Compare a member with what a partially open model gives it (its differences are kept):
+    ``IS_COVERED`` when compatible, else ``NOT_COVERED``."""
+    sub = ctx.sub()
+    compare(sub, original, update)
+    ctx.extend(sub.diffs)
+    return "IS_COVERED" if sub.compatible_so_far else "NOT_COVERED"
+
+
+def _member_removed(
+    ctx: Context,
+    what: str,
+    old: JNode,
+    is_open: bool,
+    partial: JNode | None,
+    where: dict[str, str],
+) -> None:
+    """A property (``what="PROPERTY"``) or positional item (``"ITEM"``) the update lacks."""
+    if is_open:
+        ctx.add(f"{what}_REMOVED_FROM_OPEN_CONTENT_MODEL", old, None, **where)
+    elif partial is not None:
+        covered = _covered(ctx, old, partial)
+        ctx.add(f"{what}_REMOVED_{covered}_BY_PARTIALLY_OPEN_CONTENT_MODEL", old, partial, **where)
+    elif old.kind == "false":
+        ctx.add(f"{what}_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", old, None, **where)
+    else:
+        ctx.add(f"{what}_REMOVED_FROM_CLOSED_CONTENT_MODEL", old, None, **where)
+
+
 def _property_removed(ctx: Context, o: JNode, u: JNode, key: str, old: JNode) -> None:
     where = {"o_ptr": old.pointer, "u_ptr": jp.join(u.pointer, "properties"), "name": key}
-    if _open(u):
-        ctx.add("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", old, None, **where)
-        return
-    partial = _partial(u, key)
-    if partial is not None:
-        sub = ctx.sub()
-        compare(sub, old, partial)
-        ctx.extend(sub.diffs)
-        kind = "IS_COVERED" if sub.compatible_so_far else "NOT_COVERED"
-        ctx.add(f"PROPERTY_REMOVED_{kind}_BY_PARTIALLY_OPEN_CONTENT_MODEL", old, partial, **where)
-    elif old.kind == "false":
-        ctx.add("PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", old, None, **where)
-    else:
-        ctx.add("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", old, None, **where)
+    is_open = _open(u)
+    _member_removed(ctx, "PROPERTY", old, is_open, None if is_open else _partial(u, key), where)
 
 
 def _property_added(ctx: Context, o: JNode, u: JNode, key: str, new: JNode) -> None:
@@ -500,10 +517,7 @@ def _property_added(ctx: Context, o: JNode, u: JNode, key: str, new: JNode) -> N
         return
     partial = _partial(o, key)
     if partial is not None:
-        sub = ctx.sub()
-        compare(sub, partial, new)
-        ctx.extend(sub.diffs)
-        covered = "IS_COVERED" if sub.compatible_so_far else "NOT_COVERED"
+        covered = _covered(ctx, partial, new)
         ctx.add(f"PROPERTY_ADDED_{covered}_BY_PARTIALLY_OPEN_CONTENT_MODEL", partial, new, **where)
     if required:
         kind = (
@@ -672,20 +686,8 @@ def _item_lists(ctx: Context, o: JNode, u: JNode) -> None:
 
 def _item_removed(ctx: Context, u: JNode, old: JNode) -> None:
     where = {"o_ptr": old.pointer, "u_ptr": u.pointer}
-    if _open_items(u):
-        ctx.add("ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", old, None, **where)
-        return
-    partial = _partial_items(u)
-    if partial is not None:
-        sub = ctx.sub()
-        compare(sub, old, partial)
-        ctx.extend(sub.diffs)
-        kind = "IS_COVERED" if sub.compatible_so_far else "NOT_COVERED"
-        ctx.add(f"ITEM_REMOVED_{kind}_BY_PARTIALLY_OPEN_CONTENT_MODEL", old, partial, **where)
-    elif old.kind == "false":
-        ctx.add("ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", old, None, **where)
-    else:
-        ctx.add("ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL", old, None, **where)
+    is_open = _open_items(u)
+    _member_removed(ctx, "ITEM", old, is_open, None if is_open else _partial_items(u), where)
 
 
 def _item_added(ctx: Context, o: JNode, new: JNode) -> None:
@@ -700,11 +702,8 @@ def _item_added(ctx: Context, o: JNode, new: JNode) -> None:
         return
     partial = _partial_items(o)
     if partial is not None:
-        sub = ctx.sub()
-        compare(sub, partial, new)
-        ctx.extend(sub.diffs)
-        kind = "IS_COVERED" if sub.compatible_so_far else "NOT_COVERED"
-        ctx.add(f"ITEM_ADDED_{kind}_BY_PARTIALLY_OPEN_CONTENT_MODEL", partial, new, **where)
+        covered = _covered(ctx, partial, new)
+        ctx.add(f"ITEM_ADDED_{covered}_BY_PARTIALLY_OPEN_CONTENT_MODEL", partial, new, **where)
     else:
         ctx.add("ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", None, new, **where)
 
