@@ -73,10 +73,16 @@ def make_events(n: int) -> list[UserUpdated]:
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     return [
         UserUpdated(
-            event_id=uuid.uuid4(), occurred_at=now, user_id=users[i % len(users)], version=i,
-            email=f"user{i}@example.com", full_name="Ada Lovelace", status=UserStatus.ACTIVE,
-            country="GB", changed_fields=["email"],
-        )  # fmt: skip
+            event_id=uuid.uuid4(),
+            occurred_at=now,
+            user_id=users[i % len(users)],
+            version=i,
+            email=f"user{i}@example.com",
+            full_name="Ada Lovelace",
+            status=UserStatus.ACTIVE,
+            country="GB",
+            changed_fields=("email",),
+        )
         for i in range(n)
     ]
 
@@ -96,8 +102,9 @@ class Topics:
 def raw_run(settings: KafkaSettings, topic: str, records: list[Any]) -> float:
     consumer = Consumer(settings.config({"group.id": f"raw-{topic}", "enable.auto.commit": False}))
     consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in range(3)])
-    producer = Producer(settings.config({"enable.idempotence": True, "acks": "all",
-                                         "linger.ms": 5}))  # fmt: skip
+    producer = Producer(
+        settings.config({"enable.idempotence": True, "acks": "all", "linger.ms": 5})
+    )
     got = 0
 
     def consume(until: int) -> None:
@@ -139,8 +146,15 @@ def applying_consumer(
             (str(event.user_id), event.email, event.version),
         )
 
-    consumer = EventConsumer(group_id=f"g-{topic}", handlers={cls: on_updated}, codec=serde,
-                             db=db, settings=settings, config=GROUP, batch_size=1000)  # fmt: skip
+    consumer = EventConsumer(
+        group_id=f"g-{topic}",
+        handlers={cls: on_updated},
+        codec=serde,
+        db=db,
+        settings=settings,
+        config=GROUP,
+        batch_size=1000,
+    )
     consumer.start()
     wait_until(consumer.assigned.is_set, timeout=30, what="the consumer's assignment")
     return consumer
@@ -242,8 +256,10 @@ def measure(settings: KafkaSettings, folder: Path, n: int, repeat: int) -> int:
     best = {name: min(times) for name, times in runs.items()}
     rate = {name: (n - 1) / seconds for name, seconds in best.items()}  # warm-up excluded
     ratio = rate["accord"] / rate["raw"]
-    print(f"accord / raw = {ratio:.2f}x (goal >= {GOAL}x); outbox / raw ="
-          f" {rate['outbox'] / rate['raw']:.2f}x")  # fmt: skip
+    print(
+        f"accord / raw = {ratio:.2f}x (goal >= {GOAL}x); outbox / raw ="
+        f" {rate['outbox'] / rate['raw']:.2f}x"
+    )
     write(n, repeat, rate, ratio)
     return 0
 
@@ -259,10 +275,12 @@ def write(n: int, repeat: int, rate: dict[str, float], ratio: float) -> None:
     raw = rate["raw"]
     rows = [
         ("anchor: raw confluent-kafka produce + consume of the same bytes", rate["raw"]),
-        ("accord: `KafkaPublisher` -> `EventConsumer` (decode, inbox + handler in SQLite)",
-         rate["accord"]),
+        (
+            "accord: `KafkaPublisher` -> `EventConsumer` (decode, inbox + handler in SQLite)",
+            rate["accord"],
+        ),
         ("accord with the outbox: SQLite outbox -> relay -> the same consumer", rate["outbox"]),
-    ]  # fmt: skip
+    ]
     met = "met" if ratio >= GOAL else "**not met**"
     lines = [
         "# Runtime benchmark",

@@ -22,7 +22,7 @@ from accord.runtime import (
     OutboxRelay,
     current,
 )
-from accord.runtime.db import Database, PostgresDatabase
+from accord.runtime.db import Database, PostgresDatabase, SqliteDatabase
 from accord.runtime.metrics import Counter
 from accord.runtime.outbox import install
 from tests.conftest import ROOT
@@ -126,6 +126,7 @@ def _consume_all(
 def test_relay_killed_between_ack_and_marking_loses_nothing(
     settings: KafkaSettings, accord_topic: str, codec: JsonTestCodec, db: Database, tmp_path: Path
 ) -> None:
+    assert isinstance(db, SqliteDatabase)
     item_added, _ = event_types(accord_topic)
     events = [item_added(cart_id=f"cart-{i % 7}", seq=i) for i in range(1000)]
     fill_outbox(db, codec, events)

@@ -48,7 +48,7 @@ def test_published_events_carry_key_and_headers(
     # One key -> one partition, in publish order.
     for key in {m.key for m in got}:
         seqs = [
-            json.loads(m.value[5:])["seq"]
+            json.loads((m.value or b"")[5:])["seq"]
             for m in sorted(got, key=lambda m: m.offset)
             if m.key == key
         ]

@@ -52,7 +52,7 @@ def created(user_id: uuid.UUID, email: str) -> UserCreated:
 def updated(user_id: uuid.UUID, version: int, email: str) -> UserUpdated:
     return UserUpdated(
         event_id=uuid.uuid4(), occurred_at=_now(), user_id=user_id, version=version,
-        email=email, full_name="Ada", status=UserStatus.ACTIVE, changed_fields=["email"],
+        email=email, full_name="Ada", status=UserStatus.ACTIVE, changed_fields=("email",),
     )  # fmt: skip
 
 

@@ -34,9 +34,10 @@ def handler(_event: Any, _meta: Any) -> None:
 
 def test_version_checks_by_class_or_event_name() -> None:
     check = VersionCheck("user", key_field="user_id")
-    handlers: Any = {UserUpdated: handler}
-    assert _by_class(handlers, {UserUpdated: check}) == {UserUpdated: check}
-    assert _by_class(handlers, {"UserUpdated": check}) == {UserUpdated: check}
+    cls: Any = UserUpdated
+    handlers: Any = {cls: handler}
+    assert _by_class(handlers, {cls: check}) == {cls: check}
+    assert _by_class(handlers, {"UserUpdated": check}) == {cls: check}
 
 
 def test_a_version_check_for_an_unhandled_event_is_an_error() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from accord.runtime.records import build_record, event_id_of, key_of, schema_id_of
 from accord.runtime.tracing import parse_traceparent, use_trace
@@ -30,7 +30,7 @@ class Plain:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Any) -> Plain:
+    def from_dict(cls, data: Any) -> Self:
         return cls(**data)
 
 
