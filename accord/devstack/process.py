@@ -48,7 +48,12 @@ class ManagedProcess:
 
 
 def start(
-    name: str, argv: list[str], log_file: Path, *, env: dict[str, str] | None = None
+    name: str,
+    argv: list[str],
+    log_file: Path,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> ManagedProcess:
     """Start ``argv`` with stdout and stderr appended to ``log_file`` (created with its folder).
 
@@ -63,6 +68,7 @@ def start(
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
+            cwd=cwd,
             start_new_session=True,
         )
     return ManagedProcess(name=name, argv=tuple(argv), log_file=log_file, popen=popen)
