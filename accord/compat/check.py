@@ -101,14 +101,14 @@ def check_versions(
             for name, value in references.items()
         ]
         refs_key = references_key(refs)
-    new_p = prepare(new_loaded, fmt, refs, refs_key)
+    new_p = prepare(new_loaded, fmt, refs, refs_key, _label(labels, len(history)))
     changes: list[Change] = []
     for i, loaded in wanted:
         other = loaded.given or loaded.detected
         if other is not None and other is not fmt:
             changes.append(_type_changed(fmt, other, history, labels, i))
             continue
-        old_p = prepare(loaded, fmt, refs, refs_key)
+        old_p = prepare(loaded, fmt, refs, refs_key, _label(labels, i))
         for direction in _DIRECTIONS[lvl]:
             changes.extend(_compare(old_p, new_p, direction, pol, history, labels, i))
     return CompatibilityResult.make(
@@ -124,18 +124,20 @@ _POLICIES: dict[str, Policy] = {p.value: p for p in Policy}
 _DIRECTIONS: dict[Level, tuple[Direction, ...]] = {lv: directions(lv) for lv in Level}
 
 
+_SCHEMA_TYPES: dict[str, SchemaFormat] = {
+    "AVRO": SchemaFormat.AVRO,
+    "JSON": SchemaFormat.JSON,
+    "JSONSCHEMA": SchemaFormat.JSON,
+}
+
+
 def _schema_type(value: str | SchemaFormat | None) -> SchemaFormat | None:
     if value is None or isinstance(value, SchemaFormat):
         return value
-    text = str(value).strip().upper()
-    aliases = {
-        "AVRO": SchemaFormat.AVRO,
-        "JSON": SchemaFormat.JSON,
-        "JSONSCHEMA": SchemaFormat.JSON,
-    }
-    if text not in aliases:
+    found = _SCHEMA_TYPES.get(value) or _SCHEMA_TYPES.get(str(value).strip().upper())
+    if found is None:
         raise ValueError(f"unknown schema type {value!r} (valid: AVRO, JSON)")
-    return aliases[text]
+    return found
 
 
 def _label(labels: Sequence[str] | None, index: int) -> str:

@@ -107,8 +107,10 @@ def prepare(
     fmt: SchemaFormat,
     references: Sequence[tuple[str, Any]] = (),
     refs_key: str = "",
+    label: str | None = None,
 ) -> Prepared:
-    """The validated, memoised form of one schema; :class:`SchemaError` when invalid."""
+    """The validated, memoised form of one schema; :class:`SchemaError` when invalid
+    (``label`` names the schema in its problems; a file keeps its own name)."""
     key = (fmt, loaded.key, refs_key)
     found = _PREPARED.get(key)
     if found is not None:
@@ -117,9 +119,8 @@ def prepare(
     def make() -> Prepared:
         schema = loaded.source if loaded.given is fmt else None
         extra: dict[str, Any] = {}
-        checked = _validated(
-            loaded.data, fmt, loaded.text, loaded.shown, tuple(references), schema, extra
-        )
+        shown = loaded.shown if loaded.path is not None or label is None else label
+        checked = _validated(loaded.data, fmt, loaded.text, shown, tuple(references), schema, extra)
         return Prepared(
             schema=checked,
             key=f"{fmt.value}:{loaded.key}:{refs_key}",
