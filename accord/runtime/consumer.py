@@ -3,8 +3,9 @@ bad event.
 
 For each batch polled from the broker:
 
-1. Decode every message with the codec. Bytes that are not an event this service reads
-   (corrupt framing, unknown or incompatible writer schema) go to ``<topic>.dlq`` at once.
+1. Skip events whose ``event_type`` header names a type no handler consumes (a topic may carry
+   several types). Decode the others with the codec; bytes that are not an event this service
+   reads (corrupt framing, unknown or incompatible writer schema) go to ``<topic>.dlq`` at once.
 2. Open one database transaction; skip events whose id the inbox already holds (redeliveries)
    and, with a :class:`VersionCheck`, events older than what was applied; run the handlers;
    record the event ids in the inbox; commit. If a handler raises, roll the batch back and
@@ -77,6 +78,13 @@ class VersionCheck:
     entity: str
     key_field: str
     version_field: str = "version"
+
+
+class _Ignored:
+    """An event of a type this consumer does not handle (the topic carries several)."""
+
+
+_IGNORED = _Ignored()
 
 
 class _Stopping(Exception):
@@ -167,6 +175,7 @@ class EventConsumer:
             topic: tuple(sorted((c for c in self.handlers if topic == c.TOPIC), key=_name))
             for topic in self.topics
         }
+        self._names = {t: {c.EVENT_NAME for c in readers} for t, readers in self._readers.items()}
         self._config = self.settings.config(CONSUMER_DEFAULTS, config, {"group.id": group_id})
         self.dead_letters = DeadLetterWriter(
             RecordProducer(self.settings, metrics=self.metrics, create_topics=create_topics),
@@ -264,7 +273,7 @@ class EventConsumer:
 
     def _process(self, messages: list[Message]) -> None:
         items: list[_Item] = []
-        consumed = 0
+        consumed = ignored = 0
         for message in messages:
             error = message.error()
             if error is not None:
@@ -272,16 +281,27 @@ class EventConsumer:
                 continue
             consumed += 1
             item = self._decode(message)
-            if item is None:
-                self._offsets.done(message)  # dead-lettered
-            else:
+            if isinstance(item, _Item):
                 items.append(item)
+            else:
+                ignored += item is _IGNORED
+                self._offsets.done(message)  # dead-lettered or not ours
         self.metrics.add(Counter.CONSUMED, consumed)
+        if ignored:
+            self.metrics.add(Counter.IGNORED, ignored)
         if items:
             self._apply(items)
 
-    def _decode(self, message: Message) -> _Item | None:
+    def _decode(self, message: Message) -> _Item | _Ignored | None:
         topic = message.topic() or ""
+        headers = h.from_kafka(message.headers())
+        event_type = headers.get(h.EVENT_TYPE)
+        if (
+            event_type is not None
+            and event_type.decode("utf-8", "replace") not in self._names[topic]
+        ):
+            # Another event type on a shared topic that this service does not consume.
+            return _IGNORED
         readers = self._readers.get(topic, ())
         value = message.value()
         failures = 0
@@ -313,7 +333,7 @@ class EventConsumer:
             partition=message.partition() or 0,
             offset=message.offset() or 0,
             key=message.key(),
-            headers=h.from_kafka(message.headers()),
+            headers=headers,
             schema_id=schema_id,
             timestamp_ms=timestamp if timestamp_type else None,
         )

@@ -21,6 +21,7 @@ class Counter(StrEnum):
     PROCESSED = "processed"  # handler ran and its transaction committed
     DUPLICATES = "duplicates"  # skipped: the inbox had already seen the event id
     STALE = "stale"  # skipped: a newer version of the entity was already applied
+    IGNORED = "ignored"  # skipped: an event type on the topic that no handler consumes
     RETRIED = "retried"  # handler attempts after a failed one
     DEAD_LETTERED = "dead_lettered"  # written to a dead-letter topic
     PRODUCED = "produced"  # acknowledged by the broker

@@ -159,3 +159,35 @@ def test_trace_context_flows_from_incoming_to_emitted_events(
     assert child.trace_id == parent.trace_id
     assert child.span_id != parent.span_id
     assert count(db, "SELECT COUNT(*) FROM accord_outbox WHERE sent_ms IS NOT NULL") == 1
+
+
+def test_event_types_without_a_handler_are_skipped_not_dead_lettered(
+    settings: KafkaSettings, accord_topic: str, codec: JsonTestCodec, db: Database
+) -> None:
+    item_added, cart_renamed = event_types(accord_topic)  # two types on one topic
+    _install_carts(db)
+
+    def on_item(event: Any, meta: Metadata) -> None:
+        current().tx.execute(
+            "INSERT INTO applied (event_id, cart_id, seq) VALUES (?, ?, ?)",
+            (event.event_id, event.cart_id, event.seq),
+        )
+
+    with KafkaPublisher(codec, settings) as publisher:
+        publisher.publish(cart_renamed(cart_id="c", name="x", version=1))
+        publisher.publish(item_added(cart_id="c", seq=1))
+    consumer = EventConsumer(
+        group_id=f"g-{accord_topic}",
+        handlers={item_added: on_item},  # this service reads only ItemAdded
+        codec=codec,
+        db=db,
+        settings=settings,
+        config=FAST_GROUP,
+    ).start()
+    try:
+        wait_rows(db, "SELECT COUNT(*) FROM applied", 1)
+    finally:
+        consumer.stop()
+    snapshot = consumer.metrics.snapshot()
+    assert snapshot[Counter.IGNORED] == 1
+    assert snapshot[Counter.DEAD_LETTERED] == 0
