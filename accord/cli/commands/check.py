@@ -20,13 +20,12 @@ versions, at the event's compatibility level, with Confluent Schema Registry's r
 
 --against names the previous versions:
 
-    git:REF          the manifest and schemas at a git ref (HEAD~1, main, a tag...); for
-                     _TRANSITIVE levels every distinct version of the schema file in REF's
-                     history (renames followed). A shallow clone is deepened when it has a
-                     remote (in CI, checkout with fetch-depth: 0 to save the round trip).
-    DIR              another checkout, or any folder holding an accord.yaml.
-    registry[:URL]   the subjects of a schema registry (the manifest's `registry:` by
-                     default); each subject's configured level wins.
+- `git:REF`: the manifest and schemas at a git ref (HEAD~1, main, a tag...); for _TRANSITIVE
+levels, every distinct version of the schema file in REF's history (renames followed). A
+shallow clone is deepened when it has a remote (in CI, check out with fetch-depth: 0).
+- `DIR`: another checkout, or any folder holding an accord.yaml.
+- `registry[:URL]`: the subjects of a schema registry (the manifest's `registry:` by
+default); each subject's configured level wins.
 
 Default: the merge base of HEAD with the default branch (origin/HEAD, origin/main, main...),
 so a pull request is checked against what it will be merged into; on the default branch
@@ -39,7 +38,7 @@ where one exists, shows an event that proves it.
 
 Examples:
 
-    accord check                                  # against the merge base with main
+    accord check
 
     accord check --against git:HEAD~1 --format sarif > check.sarif
 
