@@ -152,7 +152,7 @@ def _validated(
         )
         name = avro_contract.top_level_name(data)
     else:
-        found = list(json_contract.validate(data))
+        found = _json_problems(data)
         name = json_contract.record_name(data)
     made = Schema(format=fmt, text=text, data=data, name=name, file=file)
     if found:
@@ -178,6 +178,30 @@ def _validated(
             )
             raise SchemaError(f"{file or 'schema'}: unknown type", problems=[diag]) from None
     return made
+
+
+_OLDER_DRAFTS = (
+    "json-schema.org/draft-03/",
+    "json-schema.org/draft-04/",
+    "json-schema.org/draft-06/",
+)
+
+
+def _json_problems(data: Any) -> list[Any]:
+    """Metaschema problems; drafts 3 to 6, which Confluent reads too, against their own."""
+    uri = data.get("$schema") if isinstance(data, dict) else None
+    if isinstance(uri, str) and any(d in uri for d in _OLDER_DRAFTS):
+        import jsonschema
+
+        from accord.contracts import pointer as jp
+
+        cls = jsonschema.validators.validator_for(data)
+        meta = cls(cls.META_SCHEMA)
+        return [
+            json_contract.Problem(jp.from_path(e.absolute_path), f"invalid schema: {e.message}")
+            for e in sorted(meta.iter_errors(data), key=lambda e: list(map(str, e.path)))
+        ]
+    return list(json_contract.validate(data))
 
 
 def prepare_file(data: Any, fmt: SchemaFormat, *, text: str, file: str) -> Schema:

@@ -394,17 +394,10 @@ class _Loader:
         node.minimum = _num(src.get("minimum"))
         node.maximum = _num(src.get("maximum"))
         node.multiple_of = _num(src.get("multipleOf"))
-        emin, emax = src.get("exclusiveMinimum"), src.get("exclusiveMaximum")
-        if isinstance(emin, bool):  # draft 4: a flag on minimum
-            node.exclusive_minimum = node.minimum if emin else None
-            node.minimum = None if emin else node.minimum
-        else:
-            node.exclusive_minimum = _num(emin)
-        if isinstance(emax, bool):
-            node.exclusive_maximum = node.maximum if emax else None
-            node.maximum = None if emax else node.maximum
-        else:
-            node.exclusive_maximum = _num(emax)
+        # Draft 4's boolean flags on minimum/maximum are not limits of their own (everit keeps
+        # them apart and Confluent does not compare them).
+        node.exclusive_minimum = _num(src.get("exclusiveMinimum"))
+        node.exclusive_maximum = _num(src.get("exclusiveMaximum"))
         return node
 
     def _object(self, src: Mapping[str, Any], ptr: str, doc: str) -> JNode:

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema
+
 from accord.compat.change import Witness
 from accord.compat.engine import Prepared
 from accord.compat.jsonschema.diff import Difference
@@ -37,7 +39,9 @@ def _validator(prepared: Prepared) -> Any:
     from referencing.jsonschema import DRAFT7
 
     data = prepared.schema.data
-    cls = json_contract.validator_class(data) or json_contract.DEFAULT_DRAFT
+    cls = json_contract.validator_class(data) or jsonschema.validators.validator_for(
+        data, default=json_contract.DEFAULT_DRAFT
+    )
     registry: Registry[Any] = Registry()
     for name, ref in prepared.references:
         resource = Resource.from_contents(ref, default_specification=DRAFT7)

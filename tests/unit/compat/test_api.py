@@ -421,3 +421,14 @@ def test_witnesses_hold_valid_logical_values_and_fail_for_the_change_itself() ->
     assert witness is not None
     assert witness.datum["id"] == "00000000-0000-0000-0000-000000000000"
     assert "No default value for field note" in witness.reason
+
+
+def test_draft_4_schemas_are_read_as_confluent_reads_them() -> None:
+    draft4 = "http://json-schema.org/draft-04/schema#"
+    old = {"$schema": draft4, "type": "number", "maximum": 10, "exclusiveMaximum": True}
+    new = {"$schema": draft4, "type": "number", "maximum": 5, "exclusiveMaximum": True}
+    (change,) = check(old, new).changes
+    assert (change.kind, change.location) == ("MAXIMUM_DECREASED", "#/maximum")
+    witness = change.witness
+    assert witness is not None
+    assert 5 <= witness.datum < 10
