@@ -430,7 +430,7 @@ def _required(ctx: Context, o: JNode, u: JNode) -> None:
             if was and not now:
                 kind = "REQUIRED_ATTRIBUTE_REMOVED"
             elif now and not was:
-                has_default = u.properties[key].resolved().has_default
+                has_default = u.properties[key].has_default
                 kind = (
                     "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED"
                     if has_default
@@ -501,7 +501,7 @@ def _property_removed(ctx: Context, o: JNode, u: JNode, key: str, old: JNode) ->
 def _property_added(ctx: Context, o: JNode, u: JNode, key: str, new: JNode) -> None:
     where = {"o_ptr": jp.join(o.pointer, "properties"), "u_ptr": new.pointer, "name": key}
     required = key in u.required
-    has_default = new.resolved().has_default
+    has_default = new.has_default  # a $ref's own default, as Java's ReferenceSchema
     if _open(o):
         if new.kind == "empty":
             kind = "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
