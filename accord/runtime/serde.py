@@ -150,19 +150,23 @@ class _Refusal:
 
 
 class _AvroDecoder:
-    __slots__ = ("cls", "reader", "schema_id", "writer")
+    __slots__ = ("cls", "named", "reader", "schema_id", "writer")
 
     def __init__(self, cls: type[EventType], writer: Any, reader: Any, schema_id: int) -> None:
         self.cls = cls
         self.writer = writer
         self.reader = reader
         self.schema_id = schema_id
+        # Named union branches come back as (name, value) so from_dict knows the branch.
+        self.named = _has_named_union(reader if reader is not None else writer)
 
     def decode(self, data: bytes) -> EventType:
         body = io.BytesIO(data)
         body.seek(wire.HEADER_SIZE)
         try:
-            record = _schemaless_reader(body, self.writer, self.reader, return_named_type=True)
+            record = _schemaless_reader(
+                body, self.writer, self.reader, return_named_type=self.named
+            )
         except fastavro.read.SchemaResolutionError as exc:
             raise IncompatibleWriterSchema(
                 f"cannot resolve writer schema id {self.schema_id} to {self.cls.RECORD_NAME}:"
@@ -284,6 +288,30 @@ def primitives_tell_branches(node: Any) -> bool:
     if isinstance(node, dict):
         return all(primitives_tell_branches(v) for k, v in node.items() if k != "default")
     return True
+
+
+def _has_named_union(node: Any) -> bool:
+    """Whether some union of a schema has a named branch (record, enum, fixed)."""
+    if isinstance(node, list):
+        return any(not _unnamed(b) or _has_named_union(b) for b in node)
+    if not isinstance(node, dict):
+        return False
+    kind = node.get("type")
+    if isinstance(kind, (dict, list)):
+        return _has_named_union(kind)
+    if kind in ("record", "error"):
+        return any(_has_named_union(f.get("type")) for f in node.get("fields", []))
+    if kind == "array":
+        return _has_named_union(node.get("items"))
+    if kind == "map":
+        return _has_named_union(node.get("values"))
+    return False
+
+
+def _unnamed(branch: Any) -> bool:
+    kind = branch.get("type") if isinstance(branch, dict) else branch
+    primitives = ("null", "boolean", "int", "long", "float", "double", "bytes", "string")
+    return kind in (*primitives, "array", "map")
 
 
 def _avro_int_backed(branch: Any) -> bool:

@@ -273,7 +273,7 @@ class OrderPlaced:
         s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
         s2(self, avro_values.uuid_in(data["order_id"]))
         s3(self, avro_values.uuid_in(data["user_id"]))
-        s4(self, tuple([OrderLine.from_dict(v0) for v0 in data["lines"]]))
+        s4(self, tuple(map(OrderLine.from_dict, data["lines"])))
         s5(self, avro_values.decimal_in(data["total"], 2))
         s6(self, data["currency"])
         s7(self, data["note"])

@@ -253,7 +253,10 @@ class Expressions:
         if isinstance(t, ArrayOf):
             if self.load_is_identity(fmt, t.item):
                 return f"tuple({expr})"
-            return f"tuple([{self.load(fmt, t.item, var, depth + 1)} for {var} in {expr}])"
+            item = self.load(fmt, t.item, var, depth + 1)
+            if item.endswith(f"({var})") and item[: -len(var) - 2].replace(".", "").isidentifier():
+                return f"tuple(map({item[: -len(var) - 2]}, {expr}))"  # no per-item frame
+            return f"tuple([{item} for {var} in {expr}])"
         if isinstance(t, MapOf):
             key = f"k{depth}"
             inner = self.load(fmt, t.value, var, depth + 1)

@@ -1407,7 +1407,7 @@ class Tree:
         """The inverse of :meth:`to_dict`."""
         self = object.__new__(cls)
         (s0,) = _SET_Tree
-        s0(self, tuple([Tree.from_dict(v0) for v0 in data["kids"]]))
+        s0(self, tuple(map(Tree.from_dict, data["kids"])))
         return self
 
 

@@ -354,7 +354,7 @@ class Pantry:
         s8(self, Kind(data["kind"]))
         s9(self, _load_2(data.get("maybe_kind")))
         s10(self, data.get("note"))
-        s11(self, tuple([Item.from_dict(v0) for v0 in data["items"]]))
+        s11(self, tuple(map(Item.from_dict, data["items"])))
         s12(self, PantryShelf.from_dict(data["shelf"]))
         s13(self, data["labels"])
         s14(self, data.get("extra"))
@@ -401,7 +401,7 @@ def _load_0(value: Any) -> tuple[Node, ...] | None:
     if value is None:
         return None
     if isinstance(value, list):
-        return tuple([Node.from_dict(v2) for v2 in value])
+        return tuple(map(Node.from_dict, value))
     raise ValueError(f"no union branch matches {value!r}")
 
 
@@ -459,7 +459,7 @@ def _load_5(value: Any) -> tuple[datetime.datetime, ...] | None:
     if value is None:
         return None
     if isinstance(value, list):
-        return tuple([datetime.datetime.fromisoformat(v2) for v2 in value])
+        return tuple(map(datetime.datetime.fromisoformat, value))
     raise ValueError(f"no union branch matches {value!r}")
 
 
