@@ -217,6 +217,32 @@ class _Loader:
             node = JNode("ref", ptr, source=data, doc=doc, ref=rest["$ref"])
             self.pending.append(node)
             return self._common(node, rest, ident)
+        parts = self._keyword_parts(rest, ptr, doc, modern)
+        if "type" in rest:
+            parts.append(self._typed(rest, ptr, doc))
+        parts.extend(self._sniffed(rest, ptr, doc))
+        if any(k in rest for k in CONDITIONAL_KEYWORDS):
+            cond = {k: rest.pop(k) for k in CONDITIONAL_KEYWORDS if k in rest}
+            parts.append(JNode("conditional", ptr, source=cond, doc=doc))
+        if not parts:
+            node = JNode("empty", ptr, source=data, doc=doc)
+        elif len(parts) == 1:
+            node = parts[0]
+        else:
+            node = JNode(
+                "combined",
+                ptr,
+                source=data,
+                doc=doc,
+                criterion="allOf",
+                subschemas=parts,
+                synthetic=True,
+            )
+        return self._common(node, rest, ident)
+
+    def _keyword_parts(self, rest: dict[str, Any], ptr: str, doc: str, modern: bool) -> list[JNode]:
+        """The schemas ``$ref`` (2019+), ``enum``, the combinations, ``not`` and ``const`` imply,
+        in everit's order (each keyword is taken out of ``rest``)."""
         parts: list[JNode] = []
         if modern and isinstance(rest.get("$ref"), str):
             ref = JNode("ref", jp.join(ptr, "$ref"), source={"$ref": rest["$ref"]}, doc=doc)
@@ -275,27 +301,7 @@ class _Loader:
                     raw_values=(value,),
                 )
             )
-        if "type" in rest:
-            parts.append(self._typed(rest, ptr, doc))
-        parts.extend(self._sniffed(rest, ptr, doc))
-        if any(k in rest for k in CONDITIONAL_KEYWORDS):
-            cond = {k: rest.pop(k) for k in CONDITIONAL_KEYWORDS if k in rest}
-            parts.append(JNode("conditional", ptr, source=cond, doc=doc))
-        if not parts:
-            node = JNode("empty", ptr, source=data, doc=doc)
-        elif len(parts) == 1:
-            node = parts[0]
-        else:
-            node = JNode(
-                "combined",
-                ptr,
-                source=data,
-                doc=doc,
-                criterion="allOf",
-                subschemas=parts,
-                synthetic=True,
-            )
-        return self._common(node, rest, ident)
+        return parts
 
     def _common(self, node: JNode, rest: dict[str, Any], ident: Any) -> JNode:
         node.id = ident
