@@ -31,7 +31,7 @@ from accord.runtime.db import Database, Transaction
 from accord.runtime.events import Codec, EventType
 from accord.runtime.metrics import Counter, Metrics
 from accord.runtime.producer import RecordProducer
-from accord.runtime.records import build_record
+from accord.runtime.records import OutgoingRecord, build_record
 from accord.runtime.settings import KafkaSettings
 
 log = logging.getLogger("accord.runtime.outbox")
@@ -128,13 +128,10 @@ class OutboxPublisher:
 
 @dataclass(frozen=True)
 class OutboxRow:
+    """An unsent row: its id (the publishing order) and the record to send."""
+
     id: int
-    topic: str
-    key: bytes | None
-    value: bytes
-    headers: Mapping[str, str]
-    event_type: str
-    event_id: str
+    record: OutgoingRecord
 
 
 class OutboxRelay:
@@ -230,15 +227,15 @@ class OutboxRelay:
         if not rows:
             self._purge_sent()
             return 0
-        self.producer.ensure({row.topic for row in rows})
+        self.producer.ensure({row.record.topic for row in rows})
         acked: list[int] = []
         failed: dict[int, KafkaError] = {}
         for row in rows:
             self.producer.send(
-                row.topic,
-                row.value,
-                row.key,
-                h.to_kafka(row.headers),
+                row.record.topic,
+                row.record.value,
+                row.record.key,
+                h.to_kafka(row.record.headers),
                 _collector(row.id, acked, failed),
             )
         while len(acked) + len(failed) < len(rows):
@@ -265,12 +262,14 @@ class OutboxRelay:
         return [
             OutboxRow(
                 id=int(r[0]),
-                topic=r[1],
-                key=bytes(r[2]) if r[2] is not None else None,
-                value=bytes(r[3]),
-                headers=json.loads(r[4]),
-                event_type=r[5],
-                event_id=r[6],
+                record=OutgoingRecord(
+                    topic=r[1],
+                    key=bytes(r[2]) if r[2] is not None else None,
+                    value=bytes(r[3]),
+                    headers=json.loads(r[4]),
+                    event_type=r[5],
+                    event_id=r[6],
+                ),
             )
             for r in result
         ]

@@ -22,12 +22,15 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from accord.runtime import EventConsumer, KafkaSettings, Metadata, OutboxRelay, current
+from accord.runtime import EventConsumer, KafkaSettings, Metadata, OutboxRelay
 from accord.runtime.db import SqliteDatabase
 from tests.integration.runtime.helpers import FAST_GROUP
-from tests.integration.runtime.support import JsonTestCodec, event_types
-
-APPLIED_DDL = "CREATE TABLE IF NOT EXISTS applied (event_id TEXT, cart_id TEXT, seq INTEGER)"
+from tests.integration.runtime.support import (
+    APPLIED_DDL,
+    JsonTestCodec,
+    event_types,
+    record_applied,
+)
 
 
 def relay(args: argparse.Namespace) -> None:
@@ -52,12 +55,9 @@ def consume(args: argparse.Namespace) -> None:
     db.install([APPLIED_DDL])
     handled = 0
 
-    def on_item(event: Any, _meta: Metadata) -> None:
+    def on_item(event: Any, meta: Metadata) -> None:
         nonlocal handled
-        current().tx.execute(
-            "INSERT INTO applied (event_id, cart_id, seq) VALUES (?, ?, ?)",
-            (event.event_id, event.cart_id, event.seq),
-        )
+        record_applied(event, meta)
         handled += 1
         if handled == args.die_after:
             os.kill(os.getpid(), signal.SIGKILL)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 from accord.devstack.ports import wait_until
+from accord.runtime.consumer import EventConsumer
 from accord.runtime.db import Database
+from accord.runtime.events import Codec, Handler
 from accord.runtime.headers import from_kafka
 from accord.runtime.settings import KafkaSettings
 
@@ -61,6 +64,19 @@ def read_topic(
     finally:
         consumer.close()
     return got
+
+
+def make_consumer(
+    settings: KafkaSettings,
+    db: Database,
+    codec: Codec,
+    handlers: Mapping[type[Any], Handler],
+    **options: Any,
+) -> EventConsumer:
+    """An EventConsumer with short group timings, its group named after the first topic."""
+    topic = next(iter(handlers)).TOPIC
+    return EventConsumer(group_id=f"g-{topic}", handlers=handlers, codec=codec, db=db,
+                         settings=settings, config=FAST_GROUP, **options)  # fmt: skip
 
 
 def wait_rows(db: Database, sql: str, expect: int, *, timeout: float = 30) -> None:

@@ -14,12 +14,25 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Self
 
+from accord.runtime.context import current
 from accord.runtime.events import (
     EventType,
     IncompatibleWriterSchema,
+    Metadata,
     UndecodableMessage,
     UnknownWriterSchema,
 )
+
+APPLIED_DDL = "CREATE TABLE IF NOT EXISTS applied (event_id TEXT, cart_id TEXT, seq INTEGER)"
+
+
+def record_applied(event: Any, _meta: Metadata) -> None:
+    """The handler most tests use: one row per application (no uniqueness, so a duplicate
+    application would show)."""
+    current().tx.execute(
+        "INSERT INTO applied (event_id, cart_id, seq) VALUES (?, ?, ?)",
+        (event.event_id, event.cart_id, event.seq),
+    )
 
 
 def _new_id() -> str:

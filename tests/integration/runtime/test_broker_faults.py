@@ -15,17 +15,19 @@ from accord.devstack.ports import wait_until
 from accord.runtime import (
     EventConsumer,
     KafkaSettings,
-    Metadata,
     OutboxPublisher,
     OutboxRelay,
-    current,
 )
 from accord.runtime.db import Database, SqliteDatabase
 from accord.runtime.metrics import Counter
 from accord.runtime.outbox import install
-from tests.integration.runtime.apps import APPLIED_DDL
-from tests.integration.runtime.helpers import FAST_GROUP, count
-from tests.integration.runtime.support import JsonTestCodec, event_types
+from tests.integration.runtime.helpers import count, make_consumer
+from tests.integration.runtime.support import (
+    APPLIED_DDL,
+    JsonTestCodec,
+    event_types,
+    record_applied,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -37,22 +39,7 @@ def applying_consumer(
 ) -> EventConsumer:
     item_added, _ = event_types(topic)
     db.install([APPLIED_DDL])
-
-    def on_item(event: Any, _meta: Metadata) -> None:
-        current().tx.execute(
-            "INSERT INTO applied (event_id, cart_id, seq) VALUES (?, ?, ?)",
-            (event.event_id, event.cart_id, event.seq),
-        )
-
-    return EventConsumer(
-        group_id=f"g-{topic}",
-        handlers={item_added: on_item},
-        codec=codec,
-        db=db,
-        settings=settings,
-        config=FAST_GROUP,
-        batch_size=200,
-    )
+    return make_consumer(settings, db, codec, {item_added: record_applied}, batch_size=200)
 
 
 class Writer(threading.Thread):

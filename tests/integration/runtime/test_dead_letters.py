@@ -11,7 +11,6 @@ import pytest
 from confluent_kafka import Producer
 
 from accord.runtime import (
-    EventConsumer,
     KafkaPublisher,
     KafkaSettings,
     Metadata,
@@ -23,7 +22,7 @@ from accord.runtime import (
 from accord.runtime.db import Database
 from accord.runtime.metrics import Counter
 from tests.conftest import run_cli
-from tests.integration.runtime.helpers import FAST_GROUP, count, wait_rows
+from tests.integration.runtime.helpers import count, make_consumer, wait_rows
 from tests.integration.runtime.support import JsonTestCodec, event_types
 
 pytestmark = pytest.mark.integration
@@ -68,15 +67,8 @@ def test_bad_events_are_dead_lettered_with_reasons_and_later_events_processed(
         publisher.publish(item_added(cart_id=key, seq=5, amount=7))  # fails twice, then works
         publisher.publish(item_added(cart_id=key, seq=6))
 
-    consumer = EventConsumer(
-        group_id=f"g-{accord_topic}",
-        handlers={item_added: on_item},
-        codec=codec,
-        db=db,
-        settings=settings,
-        config=FAST_GROUP,
-        retry=RetryPolicy(attempts=3, initial_backoff_s=0.01),
-    ).start()
+    retry = RetryPolicy(attempts=3, initial_backoff_s=0.01)
+    consumer = make_consumer(settings, db, codec, {item_added: on_item}, retry=retry).start()
     try:
         wait_rows(db, "SELECT COUNT(*) FROM applied WHERE seq = 6", 1)
         with db.read() as tx:

@@ -20,7 +20,7 @@ from accord.runtime import (
 )
 from accord.runtime.db import Database, SqliteDatabase
 from accord.runtime.metrics import Counter
-from tests.integration.runtime.helpers import FAST_GROUP, wait_rows
+from tests.integration.runtime.helpers import make_consumer, wait_rows
 from tests.integration.runtime.support import JsonTestCodec, event_types
 
 pytestmark = pytest.mark.integration
@@ -51,14 +51,12 @@ def run_service(
             (event.cart_id, event.amount),
         )
 
-    consumer = EventConsumer(
-        group_id=f"g-{topic}",
-        handlers={item_added: on_item, cart_renamed: on_renamed},
+    consumer = make_consumer(
+        settings,
+        db,
+        codec,
+        {item_added: on_item, cart_renamed: on_renamed},
         version_checks={cart_renamed: VersionCheck("cart", key_field="cart_id")},
-        codec=codec,
-        db=db,
-        settings=settings,
-        config=FAST_GROUP,
     ).start()
     try:
         wait_rows(db, "SELECT COUNT(*) FROM accord_inbox", expect)

@@ -17,18 +17,20 @@ import pytest
 from accord.runtime import (
     EventConsumer,
     KafkaSettings,
-    Metadata,
     OutboxPublisher,
     OutboxRelay,
-    current,
 )
 from accord.runtime.db import Database, PostgresDatabase, SqliteDatabase
 from accord.runtime.metrics import Counter
 from accord.runtime.outbox import install
 from tests.conftest import ROOT
-from tests.integration.runtime.apps import APPLIED_DDL
-from tests.integration.runtime.helpers import FAST_GROUP, count, read_topic, wait_rows
-from tests.integration.runtime.support import JsonTestCodec, event_types
+from tests.integration.runtime.helpers import count, make_consumer, read_topic, wait_rows
+from tests.integration.runtime.support import (
+    APPLIED_DDL,
+    JsonTestCodec,
+    event_types,
+    record_applied,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -101,21 +103,7 @@ def _consume_all(
 ) -> EventConsumer:
     item_added, _ = event_types(topic)
     db.install([APPLIED_DDL])
-
-    def on_item(event: Any, _meta: Metadata) -> None:
-        current().tx.execute(
-            "INSERT INTO applied (event_id, cart_id, seq) VALUES (?, ?, ?)",
-            (event.event_id, event.cart_id, event.seq),
-        )
-
-    consumer = EventConsumer(
-        group_id=f"g-{topic}",
-        handlers={item_added: on_item},
-        codec=codec,
-        db=db,
-        settings=settings,
-        config=FAST_GROUP,
-    ).start()
+    consumer = make_consumer(settings, db, codec, {item_added: record_applied}).start()
     try:
         wait_rows(db, "SELECT COUNT(*) FROM accord_inbox", expect)
     finally:

@@ -9,7 +9,6 @@ import pytest
 
 from accord.runtime import (
     DeliveryFailed,
-    EventConsumer,
     KafkaPublisher,
     KafkaSettings,
     Metadata,
@@ -19,8 +18,13 @@ from accord.runtime import (
 from accord.runtime.db import Database
 from accord.runtime.metrics import Counter
 from accord.runtime.tracing import parse_traceparent
-from tests.integration.runtime.helpers import FAST_GROUP, count, read_topic, wait_rows
-from tests.integration.runtime.support import JsonTestCodec, event_types
+from tests.integration.runtime.helpers import count, make_consumer, read_topic, wait_rows
+from tests.integration.runtime.support import (
+    APPLIED_DDL,
+    JsonTestCodec,
+    event_types,
+    record_applied,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -70,26 +74,11 @@ def test_undeliverable_events_raise_instead_of_vanishing(codec: JsonTestCodec) -
     assert failed.value.failures[0].code == "_MSG_TIMED_OUT"
 
 
-def _install_carts(db: Database) -> None:
-    db.install(
-        [
-            "CREATE TABLE IF NOT EXISTS applied (event_id TEXT, cart_id TEXT, seq INTEGER)",
-        ]
-    )
-
-
 def test_consumer_applies_each_event_once_in_key_order(
     settings: KafkaSettings, accord_topic: str, codec: JsonTestCodec, db: Database
 ) -> None:
     item_added, _ = event_types(accord_topic)
-    _install_carts(db)
-
-    def on_item(event: Any, meta: Metadata) -> None:
-        current().tx.execute(
-            "INSERT INTO applied (event_id, cart_id, seq) VALUES (?, ?, ?)",
-            (event.event_id, event.cart_id, event.seq),
-        )
-
+    db.install([APPLIED_DDL])
     events = [item_added(cart_id=f"cart-{i % 5}", seq=i) for i in range(300)]
     with KafkaPublisher(codec, settings) as publisher:
         for event in events:
@@ -97,15 +86,8 @@ def test_consumer_applies_each_event_once_in_key_order(
         for event in events[:50]:  # the same events again: redeliveries
             publisher.publish(event)
 
-    consumer = EventConsumer(
-        group_id=f"g-{accord_topic}",
-        handlers={item_added: on_item},
-        codec=codec,
-        db=db,
-        settings=settings,
-        config=FAST_GROUP,
-        batch_size=64,
-    ).start()
+    consumer = make_consumer(settings, db, codec, {item_added: record_applied}, batch_size=64)
+    consumer.start()
     try:
         wait_rows(db, "SELECT COUNT(*) FROM accord_inbox", 300)
         snapshot = consumer.metrics.snapshot()
@@ -135,14 +117,8 @@ def test_trace_context_flows_from_incoming_to_emitted_events(
     def on_item(event: Any, meta: Metadata) -> None:
         current().publish(cart_renamed(cart_id=event.cart_id, name="n", version=event.seq))
 
-    consumer = EventConsumer(
-        group_id=f"g-{in_topic}",
-        handlers={item_added: on_item},
-        codec=codec,
-        db=db,
-        settings=settings,
-        config=FAST_GROUP,
-        on_outbox_commit=relay.wake,
+    consumer = make_consumer(
+        settings, db, codec, {item_added: on_item}, on_outbox_commit=relay.wake
     ).start()
     try:
         with KafkaPublisher(codec, settings) as publisher:
@@ -165,25 +141,13 @@ def test_event_types_without_a_handler_are_skipped_not_dead_lettered(
     settings: KafkaSettings, accord_topic: str, codec: JsonTestCodec, db: Database
 ) -> None:
     item_added, cart_renamed = event_types(accord_topic)  # two types on one topic
-    _install_carts(db)
-
-    def on_item(event: Any, meta: Metadata) -> None:
-        current().tx.execute(
-            "INSERT INTO applied (event_id, cart_id, seq) VALUES (?, ?, ?)",
-            (event.event_id, event.cart_id, event.seq),
-        )
+    db.install([APPLIED_DDL])
 
     with KafkaPublisher(codec, settings) as publisher:
         publisher.publish(cart_renamed(cart_id="c", name="x", version=1))
         publisher.publish(item_added(cart_id="c", seq=1))
-    consumer = EventConsumer(
-        group_id=f"g-{accord_topic}",
-        handlers={item_added: on_item},  # this service reads only ItemAdded
-        codec=codec,
-        db=db,
-        settings=settings,
-        config=FAST_GROUP,
-    ).start()
+    # This service reads only ItemAdded.
+    consumer = make_consumer(settings, db, codec, {item_added: record_applied}).start()
     try:
         wait_rows(db, "SELECT COUNT(*) FROM applied", 1)
     finally:
