@@ -18,6 +18,7 @@ Spec strings (:func:`parse_against`):
 from __future__ import annotations
 
 import json
+import posixpath
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -249,7 +250,7 @@ class GitSource:
             target = (manifest.parent / rel).resolve()
             if not target.is_relative_to(tmp.resolve()):
                 continue  # a path outside the repository cannot come from the ref
-            blob = repo.show(commit, (base / rel).as_posix())
+            blob = repo.show(commit, _tree_path(base, rel))
             if blob is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(blob)
@@ -284,7 +285,7 @@ class GitSource:
         out: dict[str, tuple[Schema, ...]] = {}
         for name in sorted(wanted):
             latest = other.events[name].schema
-            rel = (base / _schema_rel(other, name)).as_posix()
+            rel = _tree_path(base, _schema_rel(other, name))
             out[name] = _versions(repo, commit, rel, latest, self.description)
         return out
 
@@ -352,6 +353,11 @@ def _schema_rel(contracts: Contracts, name: str) -> str:
     return str(spec.get("schema", ""))
 
 
+def _tree_path(base: Path, rel: str) -> str:
+    """A path inside the git tree (git does not resolve ``..`` in ``REF:path``)."""
+    return posixpath.normpath((base / rel).as_posix())
+
+
 def _relative(path: Path, top: Path) -> str:
     try:
         return path.resolve().relative_to(top).as_posix()
@@ -365,7 +371,7 @@ def _relabel(other: Contracts, manifest_rel: str, label: str) -> Contracts:
     events = {}
     for name, event in other.events.items():
         rel = _schema_rel(other, name)
-        shown = f"{label}:{(base / rel).as_posix()}" if rel else event.schema.file
+        shown = f"{label}:{_tree_path(base, rel)}" if rel else event.schema.file
         events[name] = replace(event, schema=replace(event.schema, file=shown, path=None))
     return replace(other, events=MappingProxyType(events), manifest_file=f"{label}:{manifest_rel}")
 
