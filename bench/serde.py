@@ -20,7 +20,7 @@ Goals: Avro >= 2x confluent and >= 0.8x raw fastavro; JSON Schema >= 5x confluen
 Registry: confluent's in-memory mock (``mock://``), the same for every contender.
 Writes ``bench/results/serde.md``.
 
-    .venv/bin/python bench/serde.py [--messages 20000] [--repeat 5]
+    .venv/bin/python bench/serde.py [--messages 5000] [--repeat 15]
 """
 
 from __future__ import annotations
@@ -345,8 +345,8 @@ def table(title: str, n: int, contenders: list[Contender]) -> tuple[list[str], d
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--messages", type=int, default=5_000)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 

@@ -9,12 +9,13 @@ they are met, which is deterministic (events sorted by name, fields in schema or
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 from accord.codegen import naming
 from accord.codegen.model import Decl, EnumDecl, FixedDecl, Record
 from accord.contracts.model import Schema
+from accord.diagnostics import Location
 from accord.errors import CodegenError
 
 
@@ -50,6 +51,10 @@ class DeclTable:
     def get(self, name: str) -> Decl:
         return self._decls[name]
 
+    def declared(self) -> Mapping[str, Decl]:
+        """The declarations completed so far, by class name."""
+        return self._decls
+
     def records(self) -> list[Record]:
         return [d for d in self._decls.values() if isinstance(d, Record)]
 
@@ -63,14 +68,22 @@ class DeclTable:
 
 def fail(schema: Schema, pointer: str, message: str, fix: str | None = None) -> CodegenError:
     """A located :class:`CodegenError` for a schema node that cannot become safe Python."""
-    loc = schema.locate(pointer)
-    error = CodegenError.at(
+    return located_error(
+        schema.locate(pointer),
         f"cannot generate Python for this schema: {message}",
-        file=loc.file,
-        line=loc.line,
-        column=loc.column,
-        pointer=pointer,
-        code="codegen-unsupported",
+        fix,
+        "codegen-unsupported",
+    )
+
+
+def located_error(where: Location, message: str, fix: str | None, code: str) -> CodegenError:
+    error = CodegenError.at(
+        message,
+        file=where.file,
+        line=where.line,
+        column=where.column,
+        pointer=where.pointer,
+        code=code,
         fix=fix,
     )
     assert isinstance(error, CodegenError)

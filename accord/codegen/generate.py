@@ -14,14 +14,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from accord.codegen.avro import AvroLowering
-from accord.codegen.decls import DeclTable, fail
+from accord.codegen.decls import DeclTable, fail, located_error
 from accord.codegen.jsonschema import JsonLowering
 from accord.codegen.model import EventSpec, Record, ServiceSpec, TypeRef, nullable
 from accord.codegen.targets.python import target
 from accord.codegen.writer import GeneratedFile, format_source
+from accord.contracts import pointer as jp
 from accord.contracts.loader import display_path
 from accord.contracts.model import Contracts, Event, SchemaFormat, Service
 from accord.contracts.suggest import did_you_mean
+from accord.diagnostics import Location
 from accord.errors import CodegenError, UsageError
 
 DEFAULT_OUT = "services/{service}/contracts"
@@ -68,42 +70,33 @@ def out_template(contracts: Contracts) -> str:
 def output_folder(contracts: Contracts, service: str) -> Path:
     """Where ``service``'s package goes; refuses anything outside the manifest's folder."""
     template = out_template(contracts)
-    location = contracts.locate("/codegen/python/out")
+    out = contracts.locate("/codegen/python/out")
     if "{service}" not in template and len(contracts.services) > 1:
-        raise CodegenError.at(
+        raise _out_error(
+            out,
             f"codegen.python.out {template!r} has no {{service}} placeholder, so every service"
             " would write the same package",
-            file=location.file,
-            line=location.line,
-            column=location.column,
-            pointer=location.pointer,
-            code="codegen-out",
-            fix='use a pattern such as "services/{service}/contracts"',
+            'use a pattern such as "services/{service}/contracts"',
         )
     if service in ("", ".", "..") or any(c in service for c in "/\\\0") or service[0] == ".":
-        where = contracts.locate(f"/services/{service.replace('~', '~0').replace('/', '~1')}")
-        raise CodegenError.at(
+        raise _out_error(
+            contracts.locate(jp.join("/services", service)),
             f"service name {service!r} cannot be a folder name of generated code",
-            file=where.file,
-            line=where.line,
-            column=where.column,
-            pointer=where.pointer,
-            code="codegen-out",
-            fix="name services with letters, digits, '-' and '_' only",
+            "name services with letters, digits, '-' and '_' only",
         )
     root = contracts.root.resolve()
     folder = (root / template.replace("{service}", service)).resolve()
     if not folder.is_relative_to(root):
-        raise CodegenError.at(
+        raise _out_error(
+            out,
             f"generated code for service {service!r} would go to {folder}, outside {root}",
-            file=location.file,
-            line=location.line,
-            column=location.column,
-            pointer=location.pointer,
-            code="codegen-out",
-            fix="make codegen.python.out a folder inside the project",
+            "make codegen.python.out a folder inside the project",
         )
     return folder
+
+
+def _out_error(where: Location, message: str, fix: str) -> CodegenError:
+    return located_error(where, message, fix, "codegen-out")
 
 
 def registered_text(event: Event) -> str:

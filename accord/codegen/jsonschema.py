@@ -34,6 +34,7 @@ from accord.codegen.model import (
     Record,
     TypeRef,
     UnionOf,
+    json_kind,
     union,
 )
 from accord.contracts import pointer as jp
@@ -248,7 +249,7 @@ class JsonLowering:
         """Every branch must be recognisable from the JSON value alone."""
         kinds: dict[str, list[TypeRef]] = {}
         for b in t.non_null:
-            kinds.setdefault(self.json_kind(b), []).append(b)
+            kinds.setdefault(json_kind(b, self.table.declared()), []).append(b)
         for kind, members in sorted(kinds.items()):
             if len(members) < 2:
                 continue
@@ -264,20 +265,6 @@ class JsonLowering:
                 if kind == "object"
                 else "merge the branches",
             )
-
-    def json_kind(self, t: TypeRef) -> str:
-        if isinstance(t, Prim):
-            return {"int": "number", "float": "number", "str": "string"}.get(t.kind, t.kind)
-        if isinstance(t, Logical):
-            return "string"
-        if isinstance(t, ArrayOf):
-            return "array"
-        if isinstance(t, MapOf):
-            return "object"
-        if isinstance(t, Named):
-            decl = self.table.get(t.name)
-            return "string" if isinstance(decl, EnumDecl) else "object"
-        return "any"
 
     def discriminate(self, members: list[TypeRef], ptr: str) -> bool:
         """Find a property every object branch pins with a distinct ``const``."""

@@ -8,6 +8,7 @@ them for ``to_dict`` / ``from_dict``. Targets only read this model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -173,3 +174,18 @@ class ServiceSpec:
     events: tuple[EventSpec, ...]  # sorted by event name
     produces: tuple[str, ...]  # event names, sorted
     consumes: tuple[str, ...]
+
+
+def json_kind(t: TypeRef, decls: Mapping[str, Decl]) -> str:
+    """The kind of JSON value a type travels as: what tells union branches apart."""
+    if isinstance(t, Prim):
+        return {"int": "number", "float": "number", "str": "string"}.get(t.kind, t.kind)
+    if isinstance(t, Logical):
+        return "string"
+    if isinstance(t, ArrayOf):
+        return "array"
+    if isinstance(t, MapOf):
+        return "object"
+    if isinstance(t, Named):
+        return "string" if isinstance(decls.get(t.name), EnumDecl) else "object"
+    return "any"

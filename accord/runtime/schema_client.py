@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
@@ -23,6 +23,8 @@ from confluent_kafka.schema_registry.error import SchemaRegistryError
 from accord.errors import RegistryError
 from accord.runtime.events import EventType, UnknownWriterSchema
 
+K = TypeVar("K")
+V = TypeVar("V")
 _CLIENTS: dict[tuple[tuple[str, str], ...], SchemaRegistryClient] = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -103,13 +105,14 @@ class SchemaCache:
     def id_for(self, event_type: type[EventType]) -> int:
         """The registry id of ``event_type``'s schema under its subject."""
         found = self._ids.get(event_type)
-        if found is not None:
-            return found
+        return found if found is not None else self._once(self._ids, event_type, self._fetch_id)
+
+    def _once(self, cache: dict[K, V], key: K, fetch: Callable[[K], V]) -> V:
+        """Fetch a missing entry under the lock, so concurrent first uses make one call."""
         with self._lock:
-            found = self._ids.get(event_type)
+            found = cache.get(key)
             if found is None:
-                found = self._fetch_id(event_type)
-                self._ids[event_type] = found
+                found = cache[key] = fetch(key)
         return found
 
     def _fetch_id(self, event_type: type[EventType]) -> int:
@@ -143,12 +146,7 @@ class SchemaCache:
         found = self._writers.get(schema_id)
         if found is not None:
             return found
-        with self._lock:
-            found = self._writers.get(schema_id)
-            if found is None:
-                found = self._fetch_writer(schema_id)
-                self._writers[schema_id] = found
-        return found
+        return self._once(self._writers, schema_id, self._fetch_writer)
 
     def remember(self, schema_id: int, schema_type: str, text: str) -> WriterSchema:
         """Record a schema known to sit under ``schema_id`` (what this process registered)."""

@@ -184,14 +184,7 @@ class _AvroDecoder:
                 f" {self.schema_id}): the message is corrupt or not written with that schema",
                 schema_id=self.schema_id,
             )
-        try:
-            return self.cls.from_dict(cast(dict[str, Any], record))
-        except Exception as exc:
-            raise IncompatibleWriterSchema(
-                f"{self.cls.EVENT_NAME} cannot be built from schema id {self.schema_id}:"
-                f" {type(exc).__name__}: {exc}",
-                schema_id=self.schema_id,
-            ) from None
+        return _build(self.cls, cast(dict[str, Any], record), self.schema_id)
 
 
 class _JsonDecoder:
@@ -222,14 +215,20 @@ class _JsonDecoder:
                 f" {self.schema_id})",
                 schema_id=self.schema_id,
             )
-        try:
-            return self.cls.from_dict(value)
-        except Exception as exc:
-            raise IncompatibleWriterSchema(
-                f"{self.cls.EVENT_NAME} cannot be built from schema id {self.schema_id}:"
-                f" {type(exc).__name__}: {exc}",
-                schema_id=self.schema_id,
-            ) from None
+        return _build(self.cls, value, self.schema_id)
+
+
+def _build(cls: type[EventType], datum: dict[str, Any], schema_id: int) -> EventType:
+    """``cls.from_dict(datum)``; a datum the class cannot take means the writer's schema is
+    not one the reader can read (the compatibility check could not tell)."""
+    try:
+        return cls.from_dict(datum)
+    except Exception as exc:
+        raise IncompatibleWriterSchema(
+            f"{cls.EVENT_NAME} cannot be built from schema id {schema_id}:"
+            f" {type(exc).__name__}: {exc}",
+            schema_id=schema_id,
+        ) from None
 
 
 _Decoder = _AvroDecoder | _JsonDecoder | _Refusal

@@ -14,6 +14,7 @@ import decimal
 import json
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from accord.codegen.model import (
     Record,
     TypeRef,
     UnionOf,
+    json_kind,
 )
 from accord.codegen.naming import py_string
 
@@ -165,13 +167,22 @@ class Expressions:
             return all(isinstance(b, Prim) and b.kind != "bool" for b in t.branches)
         return all(self.dump_is_identity(fmt, b) for b in t.branches)
 
+    def _helper(
+        self, direction: str, fmt: Format, t: UnionOf, returns: str, body: Callable[[], list[str]]
+    ) -> str:
+        """The name of the module-level function converting union ``t`` one way (made once)."""
+        key = (direction, fmt, t)
+        if key not in self._helper_names:
+            name = f"_{direction}_{sum(k[0] == direction for k in self._helper_names)}"
+            self._helper_names[key] = name
+            self.imports.add("Any")
+            self.helpers.append(Helper(name, f"(value: Any) -> {returns}", body()))
+        return self._helper_names[key]
+
     def _dump_helper(self, fmt: Format, t: UnionOf) -> str:
-        key = ("dump", fmt, t)
-        if key in self._helper_names:
-            return self._helper_names[key]
-        name = f"_dump_{sum(k[0] == 'dump' for k in self._helper_names)}"
-        self._helper_names[key] = name
-        self.imports.add("Any")
+        return self._helper("dump", fmt, t, "Any", lambda: self._dump_body(fmt, t))
+
+    def _dump_body(self, fmt: Format, t: UnionOf) -> list[str]:
         body: list[str] = []
         if t.nullable:
             body += ["if value is None:", "    return None"]
@@ -188,8 +199,7 @@ class Expressions:
             elif not self.dump_is_identity(fmt, b):
                 body += [f"if {check}:", f"    return {self.dump(fmt, b, 'value', 1)}"]
         body.append("return value")
-        self.helpers.append(Helper(name, "(value: Any) -> Any", body))
-        return name
+        return body
 
     def _avro_branch_name(self, t: TypeRef) -> str | None:
         """The fastavro tuple-notation name of a union branch (None: write it plainly).
@@ -281,16 +291,8 @@ class Expressions:
         return all(self.load_is_identity(fmt, b) for b in t.branches)
 
     def _load_helper(self, fmt: Format, t: UnionOf) -> str:
-        key = ("load", fmt, t)
-        if key in self._helper_names:
-            return self._helper_names[key]
-        name = f"_load_{sum(k[0] == 'load' for k in self._helper_names)}"
-        self._helper_names[key] = name
-        self.imports.add("Any")
-        returns = self.annotation(t)
-        body = self._avro_load_body(t) if fmt == "AVRO" else self._json_load_body(t)
-        self.helpers.append(Helper(name, f"(value: Any) -> {returns}", body))
-        return name
+        body = self._avro_load_body if fmt == "AVRO" else self._json_load_body
+        return self._helper("load", fmt, t, self.annotation(t), lambda: body(t))
 
     def _avro_load_body(self, t: UnionOf) -> list[str]:
         body: list[str] = []
@@ -372,7 +374,7 @@ class Expressions:
             body += ["if value is None:", "    return None"]
         groups: dict[str, list[TypeRef]] = {}
         for b in t.non_null:
-            groups.setdefault(_json_kind(self.decls, b), []).append(b)
+            groups.setdefault(json_kind(b, self.decls), []).append(b)
         if "object" in groups:
             body += ["if isinstance(value, dict):"]
             members = groups["object"]
@@ -552,20 +554,6 @@ def _dispatch_order(decls: dict[str, Decl], branches: tuple[TypeRef, ...]) -> li
         return 3
 
     return sorted(branches, key=rank)
-
-
-def _json_kind(decls: dict[str, Decl], t: TypeRef) -> str:
-    if isinstance(t, Prim):
-        return {"int": "number", "float": "number", "str": "string"}.get(t.kind, t.kind)
-    if isinstance(t, Logical):
-        return "string"
-    if isinstance(t, ArrayOf):
-        return "array"
-    if isinstance(t, MapOf):
-        return "object"
-    if isinstance(t, Named):
-        return "string" if isinstance(decls[t.name], EnumDecl) else "object"
-    return "any"
 
 
 def _fits(decls: dict[str, Decl], t: TypeRef, value: Any) -> bool:
