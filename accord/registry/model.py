@@ -8,7 +8,7 @@ several subjects, or twice in one subject's history, is one row and one id.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -67,18 +67,14 @@ class NewSchema:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredSchema:
+class StoredSchema(NewSchema):
     """A schema as stored, with its global id."""
 
-    id: int
-    schema_type: SchemaType
-    text: str
-    references: tuple[Reference, ...]
-    fingerprint: str
-    normal_fingerprint: str
-    guid: str
-    metadata: Mapping[str, Any] | None = None
-    rule_set: Mapping[str, Any] | None = None
+    id: int = field(kw_only=True)
+
+    @classmethod
+    def of(cls, new: NewSchema, schema_id: int) -> StoredSchema:
+        return cls(**{f.name: getattr(new, f.name) for f in fields(NewSchema)}, id=schema_id)
 
     def to_dict(self) -> dict[str, Any]:
         """The body of ``GET /schemas/ids/{id}`` (Confluent omits AVRO and empty lists)."""

@@ -136,16 +136,7 @@ class Registry:
                 )
             config = settings.effective(self._config(tx, subject))
             normalize = normalize or config.normalize
-            refs = self._references(tx, request.references)
-            new, resolved = schemas.prepare(
-                kind,
-                request.schema,
-                refs,
-                self._dependencies(tx, refs),
-                normalize=normalize,
-                metadata=request.metadata,
-                rule_set=request.rule_set,
-            )
+            new, resolved = self._prepare(tx, kind, request, normalize=normalize)
             if mode is Mode.IMPORT:
                 return self._import(tx, subject, request, new, tx.versions(subject))
             existing = _find(tx, subject, new, normalize=normalize)
@@ -157,7 +148,7 @@ class Registry:
             schema_id = tx.add_schema(new)
             version = tx.max_version(subject) + 1
             tx.add_version(subject, version, schema_id)
-            stored = _stored(schema_id, new)
+            stored = StoredSchema.of(new, schema_id)
         return Registered(SubjectVersion(subject, version, False, stored), created=True)
 
     def lookup(
@@ -174,16 +165,7 @@ class Registry:
             if not (history if deleted else _live(history)):
                 raise errors.subject_not_found(subject)
             normalize = normalize or settings.effective(self._config(tx, subject)).normalize
-            refs = self._references(tx, request.references)
-            new, _resolved = schemas.prepare(
-                kind,
-                request.schema,
-                refs,
-                self._dependencies(tx, refs),
-                normalize=normalize,
-                metadata=request.metadata,
-                rule_set=request.rule_set,
-            )
+            new, _resolved = self._prepare(tx, kind, request, normalize=normalize)
             found = _find(tx, subject, new, normalize=normalize, deleted=deleted)
         if found is None:
             raise errors.schema_not_found()
@@ -211,13 +193,8 @@ class Registry:
             else:
                 config = settings.effective(self._config(tx, subject))
                 targets = [_pick(subject, history, spec, deleted=False, missing_version=True)]
-            refs = self._references(tx, request.references)
-            _new, resolved = schemas.prepare(
-                kind,
-                request.schema,
-                refs,
-                self._dependencies(tx, refs),
-                normalize=normalize or config.normalize,
+            _new, resolved = self._prepare(
+                tx, kind, request, normalize=normalize or config.normalize
             )
             return self._judge(tx, resolved, targets, config)
 
@@ -421,6 +398,21 @@ class Registry:
     def _config(self, tx: Tx, subject: str) -> dict[str, Any]:
         return settings.merged(tx.config(GLOBAL), tx.config(subject))
 
+    def _prepare(
+        self, tx: Tx, kind: SchemaType, request: SchemaRequest, *, normalize: bool
+    ) -> tuple[NewSchema, Resolved]:
+        """Validate the request's schema with its references resolved (42201 if invalid)."""
+        refs = self._references(tx, request.references)
+        return schemas.prepare(
+            kind,
+            request.schema,
+            refs,
+            self._dependencies(tx, refs),
+            normalize=normalize,
+            metadata=request.metadata,
+            rule_set=request.rule_set,
+        )
+
     def _references(self, tx: Tx, refs: Sequence[Reference]) -> tuple[Reference, ...]:
         """The request's references, checked, with ``version: -1`` pinned to the latest."""
         out: list[Reference] = []
@@ -564,7 +556,7 @@ class Registry:
             tx.add_schema(new, schema_id=schema_id)
         tx.add_version(subject, version, schema_id)
         return Registered(
-            SubjectVersion(subject, version, False, _stored(schema_id, new)), created=True
+            SubjectVersion(subject, version, False, StoredSchema.of(new, schema_id)), created=True
         )
 
 
@@ -578,20 +570,6 @@ def _find(
     """The subject's version holding ``new`` (by its normalised form with ``normalize``)."""
     fingerprint = new.normal_fingerprint if normalize else new.fingerprint
     return tx.find_version(subject, fingerprint=fingerprint, normal=normalize, deleted=deleted)
-
-
-def _stored(schema_id: int, new: NewSchema) -> StoredSchema:
-    return StoredSchema(
-        id=schema_id,
-        schema_type=new.schema_type,
-        text=new.text,
-        references=new.references,
-        fingerprint=new.fingerprint,
-        normal_fingerprint=new.normal_fingerprint,
-        guid=new.guid,
-        metadata=new.metadata,
-        rule_set=new.rule_set,
-    )
 
 
 def _is_latest(spec: str) -> bool:

@@ -208,3 +208,19 @@ def test_registry_source_snapshot(registry: LiveRegistry, project: Path) -> None
     created = snapshot.events["UserCreated"].level
     assert created is not None
     assert created.value == "FULL_TRANSITIVE"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_check_gates_the_working_tree_against_the_registry(
+    registry: LiveRegistry, project: Path
+) -> None:
+    assert accord(project, "registry", "push", "--registry", registry.url)[0] == 0
+
+    clean, _, _ = accord(project, "check", "--against", f"registry:{registry.url}")
+    break_order_placed(project)
+    broken, out, _ = accord(project, "check", "--against", f"registry:{registry.url}")
+
+    assert clean == 0
+    assert broken == 1
+    assert "coupon" in out
+    assert "OrderPlaced.avsc" in out
