@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import fastavro
 
 from accord.registry.inline import inline_avro, named_definitions
@@ -58,8 +60,8 @@ def test_a_type_without_namespace_keeps_the_null_namespace() -> None:
     inlined = inline_avro(user, named_definitions([plain]))
 
     assert inlined["fields"][0]["type"]["namespace"] == ""
-    names = fastavro.parse_schema(inlined)["fields"][0]["type"]["name"]
-    assert names == "Hash"
+    parsed: Any = fastavro.parse_schema(inlined)
+    assert parsed["fields"][0]["type"]["name"] == "Hash"
 
 
 def test_unknown_names_and_documents_without_references_are_left_alone() -> None:
