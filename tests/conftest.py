@@ -14,6 +14,10 @@ from accord.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# pytester runs the pytest plugin accord ships the way a user's suite would
+# (tests/integration/devstack); plugins can only be required from the top-level conftest.
+pytest_plugins = ["pytester"]
+
 
 @dataclass
 class CliResult:
