@@ -38,14 +38,14 @@ def register(app: typer.Typer) -> None:
     "serve",
     help=(
         "Run the schema registry (Confluent's REST API) until interrupted.\n\n"
-        "Examples:\n\n"
-        "  accord registry serve                       # http://127.0.0.1:8081, ./registry.db\n\n"
-        "  accord registry serve --port 0              # any free port (printed)\n\n"
-        "  accord registry serve --store postgresql://postgres@db:5432/registry --host 0.0.0.0"
-        " --auth registry-auth.yaml\n\n"
+        "`accord registry serve` listens on http://127.0.0.1:8081 and keeps schemas in"
+        " ./registry.db (SQLite). `--port 0` picks a free port. For several replicas, point"
+        " them all at one PostgreSQL database:\n\n"
+        "`accord registry serve --host 0.0.0.0 --store postgresql://registry@db/registry"
+        " --auth registry-auth.yaml`\n\n"
         "Prints `accord registry listening on http://HOST:PORT` once it accepts connections;"
         " `GET /health` answers 200 while the store does. Without --auth the registry is open"
-        " (local development); see docs/registry.md for the auth file."
+        " (local development); docs/registry.md describes the auth file."
     ),
 )
 @output.guarded

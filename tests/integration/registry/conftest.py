@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -72,30 +73,22 @@ class ServerThread:
 
 
 def start_process(store_url: str, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    """``python -m accord registry serve`` on a free port; waits for its "listening" line."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "accord",
-            "registry",
-            "serve",
-            "--port",
-            "0",
-            "--store",
-            store_url,
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()  # blocks until the line or the process ends
-    if "listening on" not in line:
-        proc.kill()
-        _out, err = proc.communicate(timeout=10)
-        raise RuntimeError(f"registry did not start: {line}{err}")
+    """``python -m accord registry serve`` on a free port; waits for its "listening" line.
+
+    stderr goes to a file, not a pipe nobody reads (a full pipe would stall the server); the
+    server keeps its own descriptor of it after ours is closed."""
+    args = ("-m", "accord", "registry", "serve", "--port", "0", "--store", store_url, *extra)
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(
+            [sys.executable, *args], stdout=subprocess.PIPE, stderr=log, text=True
+        )
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # blocks until the line or the process ends
+        if "listening on" not in line:
+            proc.kill()
+            proc.wait(timeout=10)
+            log.seek(0)
+            raise RuntimeError(f"registry did not start: {line}{log.read()}")
     return proc, line.split("listening on ", 1)[1].split()[0]
 
 
