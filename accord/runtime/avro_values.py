@@ -27,6 +27,7 @@ MICROSECOND = datetime.timedelta(microseconds=1)
 _timedelta = datetime.timedelta
 # Scaling must never round: the digits of a decoded decimal are all kept.
 _EXACT = decimal.Context(prec=decimal.MAX_PREC)
+_POWERS = [10**n for n in range(40)]
 
 
 _new = object.__new__
@@ -58,13 +59,15 @@ def decimal_fixed_out(value: decimal.Decimal, size: int, precision: int, scale: 
 
 
 def _unscaled(value: decimal.Decimal, precision: int, scale: int) -> int:
-    scaled = value.scaleb(scale, _EXACT)
-    if not scaled.is_finite():
-        raise ValueError(f"{value} is not a finite decimal")
-    unscaled = int(scaled)
+    try:
+        scaled = value.scaleb(scale, _EXACT)
+        unscaled = int(scaled)
+    except (ValueError, OverflowError, decimal.InvalidOperation):
+        raise ValueError(f"{value} is not a finite decimal") from None
     if scaled != unscaled:
         raise ValueError(f"{value} has more decimal places than the scale {scale}")
-    if not -(10**precision) < unscaled < 10**precision:
+    limit = _POWERS[precision] if precision < len(_POWERS) else 10**precision
+    if not -limit < unscaled < limit:
         raise ValueError(f"{value} has more digits than the precision {precision}")
     return unscaled
 

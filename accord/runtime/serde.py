@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -103,16 +104,17 @@ def reader_verdict(writer: Any, reader: Any) -> str | None:
 
 
 class _AvroEncoder:
-    __slots__ = ("header", "parsed")
+    __slots__ = ("datum", "header", "parsed")
 
-    def __init__(self, header: bytes, parsed: Any) -> None:
+    def __init__(self, header: bytes, parsed: Any, datum: Callable[[Any], Any]) -> None:
         self.header = header
         self.parsed = parsed
+        self.datum = datum  # the class's to_primitives (with ``parsed`` logical-free) or to_dict
 
     def encode(self, event: EventType) -> bytes:
         out = io.BytesIO(self.header)
         out.seek(wire.HEADER_SIZE)
-        _schemaless_writer(out, self.parsed, event.to_dict())
+        _schemaless_writer(out, self.parsed, self.datum(event))
         return out.getvalue()
 
 
@@ -243,8 +245,8 @@ class _Reader:
     parsed: Any  # fastavro's parsed schema (Avro) or None
     names: tuple[str, ...]  # record name and Avro aliases it answers to
     # The same schema without logical types, when the class writes and reads their
-    # primitives (generated classes: ``LOGICAL_AS_PRIMITIVES``); fastavro then skips its
-    # per-value conversions. None: use ``parsed``.
+    # primitives (generated classes: ``to_primitives()``, and ``from_dict`` takes both
+    # forms); fastavro then skips its per-value conversions. None: use ``parsed``.
     primitive: Any = None
 
 
@@ -254,7 +256,7 @@ def _reader(cls: type[EventType]) -> _Reader:
     parsed = primitive = None
     if cls.SCHEMA_TYPE == "AVRO":
         parsed = fastavro.parse_schema(data)
-        if getattr(cls, "LOGICAL_AS_PRIMITIVES", False):
+        if callable(getattr(cls, "to_primitives", None)):
             primitive = fastavro.parse_schema(without_logical_types(data))
         namespace = cls.RECORD_NAME.rpartition(".")[0]
         for alias in data.get("aliases", []) if isinstance(data, dict) else []:
@@ -388,7 +390,10 @@ class Serde:
         encoder: _AvroEncoder | _JsonEncoder
         if cls.SCHEMA_TYPE == "AVRO":
             reader = self._reader_of(cls)
-            encoder = _AvroEncoder(header, reader.primitive or reader.parsed)
+            if reader.primitive is not None:
+                encoder = _AvroEncoder(header, reader.primitive, cast(Any, cls).to_primitives)
+            else:
+                encoder = _AvroEncoder(header, reader.parsed, cls.to_dict)
         else:
             validator = _json_validator(json.loads(cls.SCHEMA)) if self._validates(cls) else None
             encoder = _JsonEncoder(cls.EVENT_NAME, header, validator)

@@ -69,7 +69,6 @@ class OrderConfirmed:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderConfirmed"
     FINGERPRINT: ClassVar[str] = "a2d57242cb6742d408801a8cbb392bc79bc81d2f6451efa97b8cb8fa30e8de3d"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderConfirmed","namespace":"com.acme.'
         'order","doc":"Stock was reserved for every line of the order; the '
@@ -110,6 +109,18 @@ class OrderConfirmed:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "order_id": self.order_id,
+            "user_id": self.user_id,
+            "total": self.total,
+            "currency": self.currency,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
@@ -160,6 +171,15 @@ class OrderLine:
         return {
             "sku": self.sku,
             "quantity": self.quantity,
+            "unit_price": self.unit_price,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "sku": self.sku,
+            "quantity": self.quantity,
             "unit_price": avro_values.decimal_out(self.unit_price, 12, 2),
         }
 
@@ -193,7 +213,6 @@ class OrderPlaced:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderPlaced"
     FINGERPRINT: ClassVar[str] = "bb1964f2e342848e9750713dde80e6a3529173e1d1158d2c5c71d1afd8268343"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderPlaced","namespace":"com.acme.ord'
         'er","doc":"A customer placed an order and the order service accepted '
@@ -254,11 +273,25 @@ class OrderPlaced:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "order_id": self.order_id,
+            "user_id": self.user_id,
+            "lines": [v0.to_dict() for v0 in self.lines],
+            "total": self.total,
+            "currency": self.currency,
+            "note": self.note,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
-            "lines": [v0.to_dict() for v0 in self.lines],
+            "lines": [v0.to_primitives() for v0 in self.lines],
             "total": avro_values.decimal_out(self.total, 12, 2),
             "currency": self.currency,
             "note": self.note,
@@ -313,7 +346,6 @@ class OrderRejected:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderRejected"
     FINGERPRINT: ClassVar[str] = "7a4e4cb821852fd5ea3203d7194ea04a446e5242ed15599e395ebdf43c6891a9"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderRejected","namespace":"com.acme.o'
         'rder","doc":"The order cannot be fulfilled and is closed. Inventory '
@@ -357,6 +389,18 @@ class OrderRejected:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "order_id": self.order_id,
+            "user_id": self.user_id,
+            "reason": self.reason.value,
+            "detail": self.detail,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),

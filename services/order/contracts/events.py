@@ -80,7 +80,6 @@ class OrderConfirmed:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderConfirmed"
     FINGERPRINT: ClassVar[str] = "a2d57242cb6742d408801a8cbb392bc79bc81d2f6451efa97b8cb8fa30e8de3d"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderConfirmed","namespace":"com.acme.'
         'order","doc":"Stock was reserved for every line of the order; the '
@@ -121,6 +120,18 @@ class OrderConfirmed:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "order_id": self.order_id,
+            "user_id": self.user_id,
+            "total": self.total,
+            "currency": self.currency,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
@@ -171,6 +182,15 @@ class OrderLine:
         return {
             "sku": self.sku,
             "quantity": self.quantity,
+            "unit_price": self.unit_price,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "sku": self.sku,
+            "quantity": self.quantity,
             "unit_price": avro_values.decimal_out(self.unit_price, 12, 2),
         }
 
@@ -204,7 +224,6 @@ class OrderPlaced:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderPlaced"
     FINGERPRINT: ClassVar[str] = "bb1964f2e342848e9750713dde80e6a3529173e1d1158d2c5c71d1afd8268343"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderPlaced","namespace":"com.acme.ord'
         'er","doc":"A customer placed an order and the order service accepted '
@@ -265,11 +284,25 @@ class OrderPlaced:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "order_id": self.order_id,
+            "user_id": self.user_id,
+            "lines": [v0.to_dict() for v0 in self.lines],
+            "total": self.total,
+            "currency": self.currency,
+            "note": self.note,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
-            "lines": [v0.to_dict() for v0 in self.lines],
+            "lines": [v0.to_primitives() for v0 in self.lines],
             "total": avro_values.decimal_out(self.total, 12, 2),
             "currency": self.currency,
             "note": self.note,
@@ -324,7 +357,6 @@ class OrderRejected:
     RECORD_NAME: ClassVar[str] = "com.acme.order.OrderRejected"
     FINGERPRINT: ClassVar[str] = "7a4e4cb821852fd5ea3203d7194ea04a446e5242ed15599e395ebdf43c6891a9"
     KEY_FIELD: ClassVar[str | None] = "order_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"OrderRejected","namespace":"com.acme.o'
         'rder","doc":"The order cannot be fulfilled and is closed. Inventory '
@@ -368,6 +400,18 @@ class OrderRejected:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "order_id": self.order_id,
+            "user_id": self.user_id,
+            "reason": self.reason.value,
+            "detail": self.detail,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
@@ -552,7 +596,6 @@ class UserCreated:
     RECORD_NAME: ClassVar[str] = "com.acme.user.UserCreated"
     FINGERPRINT: ClassVar[str] = "9ffea29dfb4a609403b18dd0ecb476bdf4a00230f7f8fa66895601c0afcab3aa"
     KEY_FIELD: ClassVar[str | None] = "user_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"UserCreated","namespace":"com.acme.use'
         'r","doc":"A customer account was created. The first event of every '
@@ -608,6 +651,20 @@ class UserCreated:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "user_id": self.user_id,
+            "version": self.version,
+            "email": self.email,
+            "full_name": self.full_name,
+            "status": self.status.value,
+            "country": self.country,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
@@ -668,7 +725,6 @@ class UserUpdated:
     RECORD_NAME: ClassVar[str] = "com.acme.user.UserUpdated"
     FINGERPRINT: ClassVar[str] = "872442766e834c362386a3a867b4adb8ecc148e5a4ff13f480a24a974c801b98"
     KEY_FIELD: ClassVar[str | None] = "user_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"UserUpdated","namespace":"com.acme.use'
         'r","doc":"A customer account changed. Carries the whole state after '
@@ -729,6 +785,21 @@ class UserUpdated:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "user_id": self.user_id,
+            "version": self.version,
+            "email": self.email,
+            "full_name": self.full_name,
+            "status": self.status.value,
+            "country": self.country,
+            "changed_fields": self.changed_fields,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),

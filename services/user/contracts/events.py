@@ -52,7 +52,6 @@ class UserCreated:
     RECORD_NAME: ClassVar[str] = "com.acme.user.UserCreated"
     FINGERPRINT: ClassVar[str] = "9ffea29dfb4a609403b18dd0ecb476bdf4a00230f7f8fa66895601c0afcab3aa"
     KEY_FIELD: ClassVar[str | None] = "user_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"UserCreated","namespace":"com.acme.use'
         'r","doc":"A customer account was created. The first event of every '
@@ -108,6 +107,20 @@ class UserCreated:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "user_id": self.user_id,
+            "version": self.version,
+            "email": self.email,
+            "full_name": self.full_name,
+            "status": self.status.value,
+            "country": self.country,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
@@ -168,7 +181,6 @@ class UserUpdated:
     RECORD_NAME: ClassVar[str] = "com.acme.user.UserUpdated"
     FINGERPRINT: ClassVar[str] = "872442766e834c362386a3a867b4adb8ecc148e5a4ff13f480a24a974c801b98"
     KEY_FIELD: ClassVar[str | None] = "user_id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"UserUpdated","namespace":"com.acme.use'
         'r","doc":"A customer account changed. Carries the whole state after '
@@ -229,6 +241,21 @@ class UserUpdated:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "event_id": self.event_id,
+            "occurred_at": self.occurred_at,
+            "user_id": self.user_id,
+            "version": self.version,
+            "email": self.email,
+            "full_name": self.full_name,
+            "status": self.status.value,
+            "country": self.country,
+            "changed_fields": self.changed_fields,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),

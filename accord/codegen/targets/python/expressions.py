@@ -16,7 +16,7 @@ import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from accord.codegen.model import (
     NONE,
@@ -36,6 +36,7 @@ from accord.codegen.model import (
 )
 from accord.codegen.naming import py_string
 
+DumpForm = Literal["AVRO", "AVRO_PRIMITIVES", "JSON"]
 _AVRO_PRIMITIVE = {
     "decimal": "bytes",
     "uuid": "string",
@@ -118,13 +119,15 @@ class Expressions:
 
     # -- to wire ----------------------------------------------------------------------------
 
-    def dump(self, fmt: Format, t: TypeRef, expr: str, depth: int = 0) -> str:
-        """``expr`` (a Python value of type ``t``) in wire form."""
+    def dump(self, fmt: DumpForm, t: TypeRef, expr: str, depth: int = 0) -> str:
+        """``expr`` (a Python value of type ``t``) in wire form: ``JSON``, ``AVRO``
+        (fastavro's logical form: UUID, datetime, Decimal objects) or ``AVRO_PRIMITIVES``
+        (logical values as their Avro primitives, what the serde writes)."""
         if self.dump_is_identity(fmt, t):
             return expr
         var = f"v{depth}"
         if isinstance(t, Logical):
-            if fmt == "AVRO":
+            if fmt == "AVRO_PRIMITIVES":
                 return self._avro_out(t, expr)
             if t.kind == "uuid" or t.kind == "decimal":
                 return f"str({expr})"
@@ -135,7 +138,9 @@ class Expressions:
                 self.imports.add("avro_values")
                 args = f"{decl.size}, {decl.precision}, {decl.scale}"
                 return f"avro_values.decimal_fixed_out({expr}, {args})"
-            return f"{expr}.value" if isinstance(decl, EnumDecl) else f"{expr}.to_dict()"
+            if isinstance(decl, EnumDecl):
+                return f"{expr}.value"
+            return f"{expr}.to_primitives()" if fmt == "AVRO_PRIMITIVES" else f"{expr}.to_dict()"
         if isinstance(t, ArrayOf):
             if self.dump_is_identity(fmt, t.item):
                 return f"list({expr})"
@@ -149,26 +154,26 @@ class Expressions:
         assert isinstance(t, UnionOf)
         return f"{self._dump_helper(fmt, t)}({expr})"
 
-    def dump_is_identity(self, fmt: Format, t: TypeRef) -> bool:
+    def dump_is_identity(self, fmt: DumpForm, t: TypeRef) -> bool:
         if isinstance(t, Prim):
             return True
         if isinstance(t, Logical):
-            return False
+            return fmt == "AVRO"
         if isinstance(t, Named):
             decl = self.decls[t.name]
-            return isinstance(decl, FixedDecl) and decl.logical is None
+            return isinstance(decl, FixedDecl) and (decl.logical is None or fmt == "AVRO")
         if isinstance(t, ArrayOf):
             # fastavro writes any sequence; json (and validators) need lists.
-            return fmt == "AVRO" and self.dump_is_identity(fmt, t.item)
+            return fmt != "JSON" and self.dump_is_identity(fmt, t.item)
         if isinstance(t, MapOf):
-            return fmt == "AVRO" and self.dump_is_identity(fmt, t.value)
-        if fmt == "AVRO":
+            return fmt != "JSON" and self.dump_is_identity(fmt, t.value)
+        if fmt != "JSON":
             # Named, array, map and logical branches are written in tuple notation.
             return all(isinstance(b, Prim) and b.kind != "bool" for b in t.branches)
         return all(self.dump_is_identity(fmt, b) for b in t.branches)
 
     def _helper(
-        self, direction: str, fmt: Format, t: UnionOf, returns: str, body: Callable[[], list[str]]
+        self, direction: str, fmt: str, t: UnionOf, returns: str, body: Callable[[], list[str]]
     ) -> str:
         """The name of the module-level function converting union ``t`` one way (made once)."""
         key = (direction, fmt, t)
@@ -179,17 +184,17 @@ class Expressions:
             self.helpers.append(Helper(name, f"(value: Any) -> {returns}", body()))
         return self._helper_names[key]
 
-    def _dump_helper(self, fmt: Format, t: UnionOf) -> str:
+    def _dump_helper(self, fmt: DumpForm, t: UnionOf) -> str:
         return self._helper("dump", fmt, t, "Any", lambda: self._dump_body(fmt, t))
 
-    def _dump_body(self, fmt: Format, t: UnionOf) -> list[str]:
+    def _dump_body(self, fmt: DumpForm, t: UnionOf) -> list[str]:
         body: list[str] = []
         if t.nullable:
             body += ["if value is None:", "    return None"]
         int_like = any(isinstance(b, Prim) and b.kind in ("int", "float") for b in t.branches)
         for b in _dispatch_order(self.decls, t.non_null):
             check = self._isinstance(b)
-            if fmt == "AVRO":
+            if fmt != "JSON":
                 wire = self._avro_branch_name(b)
                 if isinstance(b, Prim) and b.kind == "bool" and int_like:
                     body += [f"if {check}:", f"    return ({py_string('boolean')}, value)"]

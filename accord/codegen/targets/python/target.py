@@ -30,7 +30,12 @@ from accord.codegen.model import (
     UnionOf,
     nullable,
 )
-from accord.codegen.targets.python.expressions import Expressions, Unrepresentable, json_literal
+from accord.codegen.targets.python.expressions import (
+    DumpForm,
+    Expressions,
+    Unrepresentable,
+    json_literal,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 MODULES = ("events.py", "producer.py", "consumer.py", "__init__.py")
@@ -225,7 +230,8 @@ def _record_ctx(ex: Expressions, d: Record, event: EventSpec | None) -> dict[str
             "form": "fastavro" if d.format == "AVRO" else "json",
             "event": _event_ctx(event) if event else None,
             "fields": fields,
-            "to_dict": _to_dict(ex, d),
+            "to_dict": _to_dict(ex, d, d.format),
+            "to_primitives": _to_dict(ex, d, "AVRO_PRIMITIVES") if d.format == "AVRO" else None,
             "from_dict": _from_dict(ex, d),
             "setters": setters_name(d),
             "slots": ", ".join(naming.py_string(f.name) for f in d.fields),
@@ -275,12 +281,11 @@ def _field_ctx(ex: Expressions, d: Record, f: Field) -> dict[str, Any]:
     }
 
 
-def _to_dict(ex: Expressions, d: Record) -> list[str]:
+def _to_dict(ex: Expressions, d: Record, form: DumpForm) -> list[str]:
     always = [f for f in d.fields if not _omissible(d, f)]
     sometimes = [f for f in d.fields if _omissible(d, f)]
     items = [
-        f"{naming.py_string(f.wire)}: {ex.dump(d.format, f.type, f'self.{f.name}')},"
-        for f in always
+        f"{naming.py_string(f.wire)}: {ex.dump(form, f.type, f'self.{f.name}')}," for f in always
     ]
     if not sometimes:
         return ["return {", *(f"    {i}" for i in items), "}"]
@@ -288,7 +293,7 @@ def _to_dict(ex: Expressions, d: Record) -> list[str]:
     for f in sometimes:
         lines += [
             f"if self.{f.name} is not None:",
-            f"    data[{naming.py_string(f.wire)}] = {ex.dump(d.format, f.type, f'self.{f.name}')}",
+            f"    data[{naming.py_string(f.wire)}] = {ex.dump(form, f.type, f'self.{f.name}')}",
         ]
     lines.append("return data")
     return lines

@@ -51,6 +51,14 @@ class Address:
             "zip": self.zip,
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "street": self.street,
+            "zip": self.zip,
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -76,6 +84,13 @@ class Card:
             "number": self.number,
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "number": self.number,
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -96,6 +111,13 @@ class Transfer:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "iban": self.iban,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "iban": self.iban,
         }
@@ -127,7 +149,6 @@ class Kitchen:
     RECORD_NAME: ClassVar[str] = "test.constructs.Kitchen"
     FINGERPRINT: ClassVar[str] = "0d08269ae48d31268f5036cece0b0087d91977713ba482c1bb5ac81d7459ef88"
     KEY_FIELD: ClassVar[str | None] = "id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"Kitchen","namespace":"test.constructs'
         '","doc":"Every Avro construct the generator supports.",'
@@ -248,6 +269,43 @@ class Kitchen:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
         return {
+            "id": self.id,
+            "flag": self.flag,
+            "small": self.small,
+            "big": self.big,
+            "ratio": self.ratio,
+            "precise": self.precise,
+            "label": self.label,
+            "blob": self.blob,
+            "digest": self.digest,
+            "amount": self.amount,
+            "fixed_amount": self.fixed_amount,
+            "day": self.day,
+            "at_ms": self.at_ms,
+            "at_us": self.at_us,
+            "ts_ms": self.ts_ms,
+            "ts_us": self.ts_us,
+            "local_ms": self.local_ms,
+            "color": self.color.value,
+            "tags": self.tags,
+            "scores": self.scores,
+            "address": self.address.to_dict(),
+            "previous": [v0.to_dict() for v0 in self.previous],
+            "by_name": {k0: v0.to_dict() for k0, v0 in self.by_name.items()},
+            "maybe_address": _dump_0(self.maybe_address),
+            "payment": _dump_1(self.payment),
+            "choice": _dump_2(self.choice),
+            "nested_list": self.nested_list,
+            "home": self.home.to_dict(),
+            "colors": [v0.value for v0 in self.colors],
+            "money_or_text": _dump_3(self.money_or_text),
+            "list_or_map": _dump_4(self.list_or_map),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
             "id": str(self.id),
             "flag": self.flag,
             "small": self.small,
@@ -268,17 +326,17 @@ class Kitchen:
             "color": self.color.value,
             "tags": self.tags,
             "scores": self.scores,
-            "address": self.address.to_dict(),
-            "previous": [v0.to_dict() for v0 in self.previous],
-            "by_name": {k0: v0.to_dict() for k0, v0 in self.by_name.items()},
-            "maybe_address": _dump_0(self.maybe_address),
-            "payment": _dump_1(self.payment),
-            "choice": _dump_2(self.choice),
+            "address": self.address.to_primitives(),
+            "previous": [v0.to_primitives() for v0 in self.previous],
+            "by_name": {k0: v0.to_primitives() for k0, v0 in self.by_name.items()},
+            "maybe_address": _dump_5(self.maybe_address),
+            "payment": _dump_6(self.payment),
+            "choice": _dump_7(self.choice),
             "nested_list": self.nested_list,
-            "home": self.home.to_dict(),
+            "home": self.home.to_primitives(),
             "colors": [v0.value for v0 in self.colors],
-            "money_or_text": _dump_3(self.money_or_text),
-            "list_or_map": _dump_4(self.list_or_map),
+            "money_or_text": _dump_8(self.money_or_text),
+            "list_or_map": _dump_9(self.list_or_map),
         }
 
     @classmethod
@@ -424,11 +482,57 @@ def _dump_3(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, decimal.Decimal):
-        return ("test.constructs.Money", avro_values.decimal_fixed_out(value, 8, 12, 2))
+        return ("test.constructs.Money", value)
     return value
 
 
 def _dump_4(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return ("array", value)
+    if isinstance(value, Mapping):
+        return ("map", value)
+    return value
+
+
+def _dump_5(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Address):
+        return ("test.constructs.Address", value.to_primitives())
+    return value
+
+
+def _dump_6(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Card):
+        return ("test.constructs.Card", value.to_primitives())
+    if isinstance(value, Transfer):
+        return ("test.constructs.Transfer", value.to_primitives())
+    return value
+
+
+def _dump_7(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, Color):
+        return ("test.constructs.Color", value.value)
+    return value
+
+
+def _dump_8(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, decimal.Decimal):
+        return ("test.constructs.Money", avro_values.decimal_fixed_out(value, 8, 12, 2))
+    return value
+
+
+def _dump_9(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, tuple):

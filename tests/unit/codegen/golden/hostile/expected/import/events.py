@@ -62,6 +62,13 @@ class Item:
             "x": self.x,
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "x": self.x,
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -86,6 +93,13 @@ class BItem:
             "y": self.y,
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "y": self.y,
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -106,6 +120,13 @@ class NsMapping:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "Any": self.any,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "Any": self.any,
         }
@@ -137,6 +158,14 @@ class LinkedNode:
             "next": _dump_0(self.next),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "value": self.value,
+            "next": _dump_1(self.next),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -158,6 +187,13 @@ class Level40:
 
     def to_dict(self) -> dict[str, Any]:
         """This record in the form fastavro accepts."""
+        return {
+            "leaf": self.leaf,
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "leaf": self.leaf,
         }
@@ -186,6 +222,13 @@ class Level39:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -208,6 +251,13 @@ class Level38:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -234,6 +284,13 @@ class Level37:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -256,6 +313,13 @@ class Level36:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -282,6 +346,13 @@ class Level35:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -304,6 +375,13 @@ class Level34:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -330,6 +408,13 @@ class Level33:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -352,6 +437,13 @@ class Level32:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -378,6 +470,13 @@ class Level31:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -400,6 +499,13 @@ class Level30:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -426,6 +532,13 @@ class Level29:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -448,6 +561,13 @@ class Level28:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -474,6 +594,13 @@ class Level27:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -496,6 +623,13 @@ class Level26:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -522,6 +656,13 @@ class Level25:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -544,6 +685,13 @@ class Level24:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -570,6 +718,13 @@ class Level23:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -592,6 +747,13 @@ class Level22:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -618,6 +780,13 @@ class Level21:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -640,6 +809,13 @@ class Level20:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -666,6 +842,13 @@ class Level19:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -688,6 +871,13 @@ class Level18:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -714,6 +904,13 @@ class Level17:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -736,6 +933,13 @@ class Level16:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -762,6 +966,13 @@ class Level15:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -784,6 +995,13 @@ class Level14:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -810,6 +1028,13 @@ class Level13:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -832,6 +1057,13 @@ class Level12:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -858,6 +1090,13 @@ class Level11:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -880,6 +1119,13 @@ class Level10:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -906,6 +1152,13 @@ class Level9:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -928,6 +1181,13 @@ class Level8:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -954,6 +1214,13 @@ class Level7:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -976,6 +1243,13 @@ class Level6:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -1002,6 +1276,13 @@ class Level5:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -1024,6 +1305,13 @@ class Level4:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -1050,6 +1338,13 @@ class Level3:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -1074,6 +1369,13 @@ class Level2:
             "down": self.down.to_dict(),
         }
 
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The inverse of :meth:`to_dict`."""
@@ -1096,6 +1398,13 @@ class Level1:
         """This record in the form fastavro accepts."""
         return {
             "down": self.down.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "down": self.down.to_primitives(),
         }
 
     @classmethod
@@ -1125,7 +1434,6 @@ class Class:
     RECORD_NAME: ClassVar[str] = "evil.ns.class"
     FINGERPRINT: ClassVar[str] = "1c9fa0727c24f12e6b0bd797cf18c21ebaa6a7bb3204f56a6cb70e0cf9be6450"
     KEY_FIELD: ClassVar[str | None] = "id"
-    LOGICAL_AS_PRIMITIVES: ClassVar[bool] = True
     SCHEMA: ClassVar[str] = (
         '{"type":"record","name":"class","namespace":"evil.ns",'
         '"doc":"Docs that try to escape: \\"\\"\\" \'\'\' \\\\ \\\\\\" \\\\n '
@@ -1290,7 +1598,7 @@ class Class:
             "EVENT_NAME": self.event_name,
             "to_dict": self.to_dict_,
             "kafka_key": self.kafka_key_,
-            "datetime": avro_values.timestamp_millis_out(self.datetime_),
+            "datetime": self.datetime_,
             "dataclasses": self.dataclasses_,
             "None": self.none.value,
             "first_item": self.first_item.to_dict(),
@@ -1298,6 +1606,36 @@ class Class:
             "mapping": self.mapping.to_dict(),
             "list": self.list_.to_dict(),
             "deep": self.deep.to_dict(),
+        }
+
+    def to_primitives(self) -> dict[str, Any]:
+        """Like :meth:`to_dict`, with logical values as their Avro primitives (epoch
+        milliseconds, decimal bytes...): what accord's serde writes."""
+        return {
+            "class": self.class_,
+            "from": self.from_,
+            "import": self.import_,
+            "type": self.type_,
+            "str": self.str_,
+            "id": self.id,
+            "self": self.self_,
+            "cls": self.cls_,
+            "data": self.data,
+            "userId": self.user_id,
+            "user_id": self.user_id_,
+            "_private": self.private,
+            "__dunder__": self.dunder,
+            "EVENT_NAME": self.event_name,
+            "to_dict": self.to_dict_,
+            "kafka_key": self.kafka_key_,
+            "datetime": avro_values.timestamp_millis_out(self.datetime_),
+            "dataclasses": self.dataclasses_,
+            "None": self.none.value,
+            "first_item": self.first_item.to_primitives(),
+            "second_item": self.second_item.to_primitives(),
+            "mapping": self.mapping.to_primitives(),
+            "list": self.list_.to_primitives(),
+            "deep": self.deep.to_primitives(),
         }
 
     @classmethod
@@ -1544,6 +1882,14 @@ def _dump_0(value: Any) -> Any:
         return None
     if isinstance(value, LinkedNode):
         return ("evil.ns.LinkedNode", value.to_dict())
+    return value
+
+
+def _dump_1(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, LinkedNode):
+        return ("evil.ns.LinkedNode", value.to_primitives())
     return value
 
 

@@ -1,0 +1,119 @@
+"""accord.runtime.avro_values against fastavro's own logical writers and readers: the same
+bytes, the same values, the same refusals."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import io
+import uuid
+from typing import Any
+
+import fastavro
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accord.runtime import avro_values as av
+
+DECIMAL = {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 3}
+
+
+def _logical(kind: str, name: str) -> dict[str, str]:
+    return {"type": kind, "logicalType": name}
+
+
+LOGICAL = {
+    "date": (_logical("int", "date"), av.date_out, av.date_in),
+    "time-millis": (_logical("int", "time-millis"), av.time_millis_out, av.time_millis_in),
+    "time-micros": (_logical("long", "time-micros"), av.time_micros_out, av.time_micros_in),
+    "timestamp-millis": (
+        _logical("long", "timestamp-millis"),
+        av.timestamp_millis_out,
+        av.timestamp_millis_in,
+    ),
+    "timestamp-micros": (
+        _logical("long", "timestamp-micros"),
+        av.timestamp_micros_out,
+        av.timestamp_micros_in,
+    ),
+}
+
+
+def _fastavro_bytes(schema: dict[str, Any], value: Any) -> bytes:
+    out = io.BytesIO()
+    fastavro.schemaless_writer(out, fastavro.parse_schema(schema), value)
+    return out.getvalue()
+
+
+def _fastavro_read(schema: dict[str, Any], data: bytes) -> Any:
+    return fastavro.schemaless_reader(io.BytesIO(data), fastavro.parse_schema(schema), None)
+
+
+@given(st.decimals(min_value=-(10**9) + 1, max_value=10**9 - 1, places=3, allow_nan=False))
+def test_decimals_encode_as_fastavro_does_and_come_back(value: decimal.Decimal) -> None:
+    primitive = av.decimal_out(value, 12, 3)
+    physical = {"type": "bytes"}
+    assert _fastavro_bytes(physical, primitive) == _fastavro_bytes(DECIMAL, value)
+    assert av.decimal_in(primitive, 3) == value
+    assert av.decimal_in(value, 3) is value  # objects pass through
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("1.2345", "decimal places"), ("1000000000", "digits"), ("NaN", "finite"), ("-Inf", "finite")],
+)
+def test_decimals_that_do_not_fit_are_refused(value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        av.decimal_out(decimal.Decimal(value), 12, 3)
+
+
+def test_fixed_decimals_sign_extend_to_the_size() -> None:
+    assert av.decimal_fixed_out(decimal.Decimal("-0.01"), 4, 9, 2) == b"\xff\xff\xff\xff"
+    assert av.decimal_in(b"\xff\xff\xff\xff", 2) == decimal.Decimal("-0.01")
+
+
+@given(st.datetimes(datetime.datetime(1900, 1, 1), datetime.datetime(2200, 1, 1)))
+def test_dates_times_and_timestamps_match_fastavro(moment: datetime.datetime) -> None:
+    aware = moment.replace(tzinfo=datetime.UTC)
+    values = {
+        "date": moment.date(),
+        "time-millis": moment.time().replace(microsecond=moment.microsecond // 1000 * 1000),
+        "time-micros": moment.time(),
+        "timestamp-millis": aware.replace(microsecond=moment.microsecond // 1000 * 1000),
+        "timestamp-micros": aware,
+    }
+    for name, (schema, out, back) in LOGICAL.items():
+        value = values[name]
+        primitive = out(value)
+        physical = {"type": schema["type"]}
+        assert _fastavro_bytes(physical, primitive) == _fastavro_bytes(schema, value), name
+        assert back(primitive) == value == _fastavro_read(schema, _fastavro_bytes(schema, value))
+        assert back(value) is value
+
+
+def test_naive_timestamps_count_as_utc_like_fastavro() -> None:
+    naive = datetime.datetime(2024, 1, 2, 3, 4, 5, 6000)
+    schema = LOGICAL["timestamp-millis"][0]
+    assert _fastavro_bytes({"type": "long"}, av.timestamp_millis_out(naive)) == _fastavro_bytes(
+        schema, naive
+    )
+    local = datetime.datetime(2024, 1, 2, 3, 4, 5, 6000)
+    assert av.local_timestamp_millis_in(av.local_timestamp_millis_out(local)) == local
+    assert av.local_timestamp_micros_in(av.local_timestamp_micros_out(local)) == local
+
+
+@given(st.uuids())
+def test_uuids_from_text(value: uuid.UUID) -> None:
+    parsed = av.uuid_in(str(value))
+    assert parsed == value
+    assert hash(parsed) == hash(value)
+    assert str(parsed) == str(value)
+    assert av.uuid_in(f"urn:uuid:{value}") == value
+    assert av.uuid_in(value) is value
+
+
+def test_malformed_uuids_are_refused() -> None:
+    for bad in ("nope", "g" * 32, "1234"):
+        with pytest.raises(ValueError, match=r"hexadecimal|invalid literal"):
+            av.uuid_in(bad)
