@@ -69,7 +69,7 @@ class TcpProxy:
 
     def close(self) -> None:
         if self._thread.is_alive():
-            self._call(self._cut())
+            self._call(self._shutdown())
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
         if not self._loop.is_running():
@@ -100,6 +100,13 @@ class TcpProxy:
         for writer in list(self._writers):
             writer.transport.abort()
         self._writers.clear()
+
+    async def _shutdown(self) -> None:
+        await self._cut()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
 
     async def _pause(self) -> None:
         assert self._flowing is not None
