@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from accord.devstack.ports import wait_until
 
 
 @dataclass
@@ -104,12 +105,14 @@ def stop_pid(pid: int, timeout: float = 10.0) -> bool:
     if not pid_alive(pid):
         return False
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not pid_alive(pid) or _is_zombie(pid):
-            return True
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
+    try:
+        wait_until(
+            lambda: not pid_alive(pid) or _is_zombie(pid),
+            timeout=timeout,
+            what=f"process {pid} to exit",
+        )
+    except TimeoutError:
+        os.kill(pid, signal.SIGKILL)
     return True
 
 

@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
@@ -56,6 +56,7 @@ from accord.runtime.settings import KafkaSettings
 from accord.runtime.topics import DEFAULT_PARTITIONS, ensure_topics
 
 log = logging.getLogger("accord.runtime.consumer")
+T = TypeVar("T")
 
 CONSUMER_DEFAULTS: Mapping[str, Any] = {
     "enable.auto.commit": False,
@@ -430,7 +431,7 @@ class EventConsumer:
             context.leave(handler_token)
         return Counter.PROCESSED
 
-    def _infra_retry(self, work: Any) -> Any:
+    def _infra_retry(self, work: Callable[[], T]) -> T:
         """Run ``work``; retry failures of the database itself (not of handlers) until it
         works again or stop is requested: those say nothing about the event."""
         failures = 0

@@ -192,7 +192,7 @@ class OutboxRelay:
                 # The database or the admin client failed; the rows are still there: retry.
                 log.exception("outbox relay round failed; retrying")
                 sent = 0
-                self._stop.wait(1.0)
+                stop.wait(1.0)
             if sent == 0:
                 self._wake.wait(self.idle_poll_s)
                 self._wake.clear()
