@@ -61,6 +61,7 @@ EVENT_MEMBERS = frozenset(
         "VALIDATE",
         "to_dict",
         "to_primitives",
+        "from_primitives",
         "from_dict",
         "kafka_key",
         "self",

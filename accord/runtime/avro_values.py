@@ -9,7 +9,8 @@ both forms: the primitive, or the object fastavro's logical readers (and conflue
 deserializers) return.
 
 Conversions follow fastavro's rules, including its errors: a decimal with more digits than
-the precision, or more places than the scale, is refused instead of rounded.
+the precision, or more places than the scale, is refused instead of rounded. The ``*_from_*``
+functions take the primitive only (generated ``from_primitives``, the serde's hot path).
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ _UNKNOWN = uuid.SafeUUID.unknown
 
 
 def uuid_in(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
+    return value if isinstance(value, uuid.UUID) else uuid_from_text(value)
+
+
+def uuid_from_text(value: str) -> uuid.UUID:
     digits = value.replace("-", "")
     if len(digits) != 32:
         return uuid.UUID(value)  # braces, urn: prefix, or an error worth its message
@@ -73,10 +76,11 @@ def _unscaled(value: decimal.Decimal, precision: int, scale: int) -> int:
 
 
 def decimal_in(value: Any, scale: int) -> decimal.Decimal:
-    if isinstance(value, decimal.Decimal):
-        return value
-    unscaled = int.from_bytes(value, "big", signed=True)
-    return decimal.Decimal(unscaled).scaleb(-scale, _EXACT)
+    return value if isinstance(value, decimal.Decimal) else decimal_from_bytes(value, scale)
+
+
+def decimal_from_bytes(value: bytes, scale: int) -> decimal.Decimal:
+    return decimal.Decimal(int.from_bytes(value, "big", signed=True)).scaleb(-scale, _EXACT)
 
 
 def date_out(value: datetime.date) -> int:
@@ -84,8 +88,10 @@ def date_out(value: datetime.date) -> int:
 
 
 def date_in(value: Any) -> datetime.date:
-    if isinstance(value, datetime.date):
-        return value
+    return value if isinstance(value, datetime.date) else date_from_days(value)
+
+
+def date_from_days(value: int) -> datetime.date:
     return datetime.date.fromordinal(value + EPOCH_ORDINAL)
 
 
@@ -100,15 +106,19 @@ def time_micros_out(value: datetime.time) -> int:
 
 
 def time_millis_in(value: Any) -> datetime.time:
-    return value if isinstance(value, datetime.time) else _time(value * 1000)
+    return value if isinstance(value, datetime.time) else time_from_millis(value)
 
 
 def time_micros_in(value: Any) -> datetime.time:
-    return value if isinstance(value, datetime.time) else _time(value)
+    return value if isinstance(value, datetime.time) else time_from_micros(value)
 
 
-def _time(micros: int) -> datetime.time:
-    seconds, micro = divmod(micros, 1_000_000)
+def time_from_millis(value: int) -> datetime.time:
+    return time_from_micros(value * 1000)
+
+
+def time_from_micros(value: int) -> datetime.time:
+    seconds, micro = divmod(value, 1_000_000)
     minutes, second = divmod(seconds, 60)
     hour, minute = divmod(minutes, 60)
     return datetime.time(hour, minute, second, micro)
@@ -124,14 +134,18 @@ def timestamp_micros_out(value: datetime.datetime) -> int:
 
 
 def timestamp_millis_in(value: Any) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        return value
-    return EPOCH + _timedelta(0, 0, 0, value)  # positional: (days, seconds, micros, millis)
+    return value if isinstance(value, datetime.datetime) else timestamp_from_millis(value)
 
 
 def timestamp_micros_in(value: Any) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        return value
+    return value if isinstance(value, datetime.datetime) else timestamp_from_micros(value)
+
+
+def timestamp_from_millis(value: int) -> datetime.datetime:
+    return EPOCH + _timedelta(0, 0, 0, value)  # positional: (days, seconds, micros, millis)
+
+
+def timestamp_from_micros(value: int) -> datetime.datetime:
     return EPOCH + _timedelta(0, 0, value)
 
 
@@ -144,12 +158,16 @@ def local_timestamp_micros_out(value: datetime.datetime) -> int:
 
 
 def local_timestamp_millis_in(value: Any) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        return value
-    return EPOCH_NAIVE + datetime.timedelta(milliseconds=value)
+    return value if isinstance(value, datetime.datetime) else local_timestamp_from_millis(value)
 
 
 def local_timestamp_micros_in(value: Any) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        return value
-    return EPOCH_NAIVE + datetime.timedelta(microseconds=value)
+    return value if isinstance(value, datetime.datetime) else local_timestamp_from_micros(value)
+
+
+def local_timestamp_from_millis(value: int) -> datetime.datetime:
+    return EPOCH_NAIVE + _timedelta(0, 0, 0, value)
+
+
+def local_timestamp_from_micros(value: int) -> datetime.datetime:
+    return EPOCH_NAIVE + _timedelta(0, 0, value)

@@ -19,7 +19,6 @@ the hot path is a dict lookup and the codec call, with no locks and no registry 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ import jsonschema_rs
 import orjson
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
-from accord.runtime import wire
+from accord.runtime import avro_io, wire
 from accord.runtime.events import (
     DecodeError,
     EventType,
@@ -42,9 +41,6 @@ from accord.runtime.events import (
 from accord.runtime.schema_client import SchemaCache, WriterSchema, client_for
 
 __all__ = ["EventValidationError", "Serde", "reader_verdict"]
-
-_schemaless_writer = fastavro.schemaless_writer
-_schemaless_reader = fastavro.schemaless_reader
 
 
 class EventValidationError(ValueError):
@@ -104,18 +100,15 @@ def reader_verdict(writer: Any, reader: Any) -> str | None:
 
 
 class _AvroEncoder:
-    __slots__ = ("datum", "header", "parsed")
+    __slots__ = ("datum", "header", "write")
 
-    def __init__(self, header: bytes, parsed: Any, datum: Callable[[Any], Any]) -> None:
+    def __init__(self, header: bytes, schema: Any, datum: Callable[[Any], Any]) -> None:
         self.header = header
-        self.parsed = parsed
-        self.datum = datum  # the class's to_primitives (with ``parsed`` logical-free) or to_dict
+        self.write = avro_io.writer(schema)
+        self.datum = datum  # the class's to_primitives (``schema`` logical-free) or to_dict
 
     def encode(self, event: EventType) -> bytes:
-        out = io.BytesIO(self.header)
-        out.seek(wire.HEADER_SIZE)
-        _schemaless_writer(out, self.parsed, self.datum(event))
-        return out.getvalue()
+        return self.write(self.header, self.datum(event))
 
 
 class _JsonEncoder:
@@ -152,23 +145,26 @@ class _Refusal:
 
 
 class _AvroDecoder:
-    __slots__ = ("cls", "named", "reader", "schema_id", "writer")
+    __slots__ = ("build", "cls", "read", "schema_id")
 
-    def __init__(self, cls: type[EventType], writer: Any, reader: Any, schema_id: int) -> None:
+    def __init__(
+        self,
+        cls: type[EventType],
+        writer: Any,
+        reader: Any,
+        schema_id: int,
+        build: Callable[[Any], EventType],
+    ) -> None:
         self.cls = cls
-        self.writer = writer
-        self.reader = reader
         self.schema_id = schema_id
+        self.build = build  # from_primitives (logical-free ``writer``) or from_dict
         # Named union branches come back as (name, value) so from_dict knows the branch.
-        self.named = _has_named_union(reader if reader is not None else writer)
+        named = _has_named_union(reader if reader is not None else writer)
+        self.read = avro_io.reader(writer, reader, named=named)
 
     def decode(self, data: bytes) -> EventType:
-        body = io.BytesIO(data)
-        body.seek(wire.HEADER_SIZE)
         try:
-            record = _schemaless_reader(
-                body, self.writer, self.reader, return_named_type=self.named
-            )
+            record, end = self.read(data, wire.HEADER_SIZE)
         except fastavro.read.SchemaResolutionError as exc:
             raise IncompatibleWriterSchema(
                 f"cannot resolve writer schema id {self.schema_id} to {self.cls.RECORD_NAME}:"
@@ -180,13 +176,16 @@ class _AvroDecoder:
                 f"corrupt Avro body for schema id {self.schema_id}: {type(exc).__name__}: {exc}",
                 schema_id=self.schema_id,
             ) from None
-        if body.tell() != len(data):
+        if end != len(data):
             raise UndecodableMessage(
-                f"{len(data) - body.tell()} unread bytes after the Avro body (schema id"
+                f"{len(data) - end} unread bytes after the Avro body (schema id"
                 f" {self.schema_id}): the message is corrupt or not written with that schema",
                 schema_id=self.schema_id,
             )
-        return _build(self.cls, cast(dict[str, Any], record), self.schema_id)
+        try:
+            return self.build(record)
+        except Exception as exc:
+            raise _unbuildable(self.cls, self.schema_id, exc) from None
 
 
 class _JsonDecoder:
@@ -217,20 +216,19 @@ class _JsonDecoder:
                 f" {self.schema_id})",
                 schema_id=self.schema_id,
             )
-        return _build(self.cls, value, self.schema_id)
+        try:
+            return self.cls.from_dict(value)
+        except Exception as exc:
+            raise _unbuildable(self.cls, self.schema_id, exc) from None
 
 
-def _build(cls: type[EventType], datum: dict[str, Any], schema_id: int) -> EventType:
-    """``cls.from_dict(datum)``; a datum the class cannot take means the writer's schema is
-    not one the reader can read (the compatibility check could not tell)."""
-    try:
-        return cls.from_dict(datum)
-    except Exception as exc:
-        raise IncompatibleWriterSchema(
-            f"{cls.EVENT_NAME} cannot be built from schema id {schema_id}:"
-            f" {type(exc).__name__}: {exc}",
-            schema_id=schema_id,
-        ) from None
+def _unbuildable(cls: type[EventType], schema_id: int, exc: Exception) -> DecodeError:
+    """A datum the class cannot take: the writer's schema is not one the reader can read
+    (the compatibility check could not tell)."""
+    return IncompatibleWriterSchema(
+        f"{cls.EVENT_NAME} cannot be built from schema id {schema_id}: {type(exc).__name__}: {exc}",
+        schema_id=schema_id,
+    )
 
 
 _Decoder = _AvroDecoder | _JsonDecoder | _Refusal
@@ -256,7 +254,9 @@ def _reader(cls: type[EventType]) -> _Reader:
     parsed = primitive = None
     if cls.SCHEMA_TYPE == "AVRO":
         parsed = fastavro.parse_schema(data)
-        if callable(getattr(cls, "to_primitives", None)):
+        if callable(getattr(cls, "to_primitives", None)) and callable(
+            getattr(cls, "from_primitives", None)
+        ):
             primitive = fastavro.parse_schema(without_logical_types(data))
         namespace = cls.RECORD_NAME.rpartition(".")[0]
         for alias in data.get("aliases", []) if isinstance(data, dict) else []:
@@ -449,9 +449,11 @@ class Serde:
         if same:
             # Same binary encoding: decode with the reader schema itself (its names), skipping
             # per-message schema resolution, and its logical types where that is safe.
-            fast = reader.primitive is not None and primitives_tell_branches(reader.data)
-            schema = reader.primitive if fast else reader.parsed
-            return _AvroDecoder(reader.cls, schema, None, writer.schema_id)
+            cls = reader.cls
+            if reader.primitive is not None and primitives_tell_branches(reader.data):
+                build = cast(Any, cls).from_primitives
+                return _AvroDecoder(cls, reader.primitive, None, writer.schema_id, build)
+            return _AvroDecoder(cls, reader.parsed, None, writer.schema_id, cls.from_dict)
         try:
             parsed_writer = fastavro.parse_schema(writer.data)
         except Exception as exc:
@@ -460,7 +462,8 @@ class Serde:
                 f"schema id {writer.schema_id} is not a usable Avro schema: {exc}",
                 writer.schema_id,
             )
-        return _AvroDecoder(reader.cls, parsed_writer, reader.parsed, writer.schema_id)
+        cls = reader.cls
+        return _AvroDecoder(cls, parsed_writer, reader.parsed, writer.schema_id, cls.from_dict)
 
     def _writer_validator(self, writer: WriterSchema) -> Any:
         found = self._validators.get(writer.schema_id)

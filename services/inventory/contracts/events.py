@@ -132,7 +132,7 @@ class OrderConfirmed:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderConfirmed
         s0(self, avro_values.uuid_in(data["event_id"]))
@@ -140,6 +140,19 @@ class OrderConfirmed:
         s2(self, avro_values.uuid_in(data["order_id"]))
         s3(self, avro_values.uuid_in(data["user_id"]))
         s4(self, avro_values.decimal_in(data["total"], 2))
+        s5(self, data["currency"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5 = _SET_OrderConfirmed
+        s0(self, avro_values.uuid_from_text(data["event_id"]))
+        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
+        s2(self, avro_values.uuid_from_text(data["order_id"]))
+        s3(self, avro_values.uuid_from_text(data["user_id"]))
+        s4(self, avro_values.decimal_from_bytes(data["total"], 2))
         s5(self, data["currency"])
         return self
 
@@ -185,12 +198,22 @@ class OrderLine:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2 = _SET_OrderLine
         s0(self, data["sku"])
         s1(self, data["quantity"])
         s2(self, avro_values.decimal_in(data["unit_price"], 2))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        s0, s1, s2 = _SET_OrderLine
+        s0(self, data["sku"])
+        s1(self, data["quantity"])
+        s2(self, avro_values.decimal_from_bytes(data["unit_price"], 2))
         return self
 
 
@@ -299,7 +322,7 @@ class OrderPlaced:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_OrderPlaced
         s0(self, avro_values.uuid_in(data["event_id"]))
@@ -308,6 +331,21 @@ class OrderPlaced:
         s3(self, avro_values.uuid_in(data["user_id"]))
         s4(self, tuple(map(OrderLine.from_dict, data["lines"])))
         s5(self, avro_values.decimal_in(data["total"], 2))
+        s6(self, data["currency"])
+        s7(self, data["note"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5, s6, s7 = _SET_OrderPlaced
+        s0(self, avro_values.uuid_from_text(data["event_id"]))
+        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
+        s2(self, avro_values.uuid_from_text(data["order_id"]))
+        s3(self, avro_values.uuid_from_text(data["user_id"]))
+        s4(self, tuple(map(OrderLine.from_primitives, data["lines"])))
+        s5(self, avro_values.decimal_from_bytes(data["total"], 2))
         s6(self, data["currency"])
         s7(self, data["note"])
         return self
@@ -412,13 +450,26 @@ class OrderRejected:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderRejected
         s0(self, avro_values.uuid_in(data["event_id"]))
         s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
         s2(self, avro_values.uuid_in(data["order_id"]))
         s3(self, avro_values.uuid_in(data["user_id"]))
+        s4(self, RejectionReason(data["reason"]))
+        s5(self, data["detail"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5 = _SET_OrderRejected
+        s0(self, avro_values.uuid_from_text(data["event_id"]))
+        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
+        s2(self, avro_values.uuid_from_text(data["order_id"]))
+        s3(self, avro_values.uuid_from_text(data["user_id"]))
         s4(self, RejectionReason(data["reason"]))
         s5(self, data["detail"])
         return self

@@ -134,12 +134,27 @@ class UserCreated:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_UserCreated
         s0(self, avro_values.uuid_in(data["event_id"]))
         s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
         s2(self, avro_values.uuid_in(data["user_id"]))
+        s3(self, data["version"])
+        s4(self, data["email"])
+        s5(self, data["full_name"])
+        s6(self, UserStatus(data["status"]))
+        s7(self, data["country"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5, s6, s7 = _SET_UserCreated
+        s0(self, avro_values.uuid_from_text(data["event_id"]))
+        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
+        s2(self, avro_values.uuid_from_text(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
@@ -270,12 +285,28 @@ class UserUpdated:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET_UserUpdated
         s0(self, avro_values.uuid_in(data["event_id"]))
         s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
         s2(self, avro_values.uuid_in(data["user_id"]))
+        s3(self, data["version"])
+        s4(self, data["email"])
+        s5(self, data["full_name"])
+        s6(self, UserStatus(data["status"]))
+        s7(self, data["country"])
+        s8(self, tuple(data["changed_fields"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET_UserUpdated
+        s0(self, avro_values.uuid_from_text(data["event_id"]))
+        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
+        s2(self, avro_values.uuid_from_text(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])

@@ -232,28 +232,44 @@ class Expressions:
             return f"avro_values.date_out({expr})"
         return f"avro_values.{t.wire.replace('-', '_')}_out({expr})"
 
-    def _avro_in(self, t: TypeRef, expr: str) -> str:
+    def _avro_in(self, t: TypeRef, expr: str, *, strict: bool) -> str:
+        """The logical value of an Avro primitive; ``strict``: only the primitive (faster),
+        else also the object fastavro's logical readers give."""
         self.imports.add("avro_values")
         if isinstance(t, Named):
             decl = self.decls[t.name]
             assert isinstance(decl, FixedDecl)
-            return f"avro_values.decimal_in({expr}, {decl.scale})"
+            t = Logical("decimal", "decimal", decl.scale, decl.precision)
         assert isinstance(t, Logical)
-        if t.kind in ("uuid", "date"):
-            return f"avro_values.{t.kind}_in({expr})"
         if t.kind == "decimal":
-            return f"avro_values.decimal_in({expr}, {t.scale})"
-        return f"avro_values.{t.wire.replace('-', '_')}_in({expr})"
+            name = "decimal_from_bytes" if strict else "decimal_in"
+            return f"avro_values.{name}({expr}, {t.scale})"
+        if not strict:
+            name = t.kind if t.kind in ("uuid", "date") else t.wire.replace("-", "_")
+            return f"avro_values.{name}_in({expr})"
+        strict_names = {
+            "uuid": "uuid_from_text",
+            "date": "date_from_days",
+            "time-millis": "time_from_millis",
+            "time-micros": "time_from_micros",
+            "timestamp-millis": "timestamp_from_millis",
+            "timestamp-micros": "timestamp_from_micros",
+            "local-timestamp-millis": "local_timestamp_from_millis",
+            "local-timestamp-micros": "local_timestamp_from_micros",
+        }
+        return f"avro_values.{strict_names.get(t.wire, strict_names.get(t.kind, ''))}({expr})"
 
     # -- from wire --------------------------------------------------------------------------
 
-    def load(self, fmt: Format, t: TypeRef, expr: str, depth: int = 0) -> str:
-        """``expr`` (a wire value) as a Python value of type ``t``."""
+    def load(self, fmt: DumpForm, t: TypeRef, expr: str, depth: int = 0) -> str:
+        """``expr`` (a wire value) as a Python value of type ``t``: from ``JSON``, from
+        ``AVRO`` (logical values as objects or as primitives: ``from_dict`` takes both) or
+        from ``AVRO_PRIMITIVES`` only (``from_primitives``, the serde's hot path)."""
         if self.load_is_identity(fmt, t):
             return expr
         var = f"v{depth}"
-        if fmt == "AVRO" and (isinstance(t, Logical) or self._is(t, FixedDecl)):
-            return self._avro_in(t, expr)
+        if fmt != "JSON" and (isinstance(t, Logical) or self._is(t, FixedDecl)):
+            return self._avro_in(t, expr, strict=fmt == "AVRO_PRIMITIVES")
         if isinstance(t, Logical):
             self._logical_name(t.kind)
             if t.kind == "uuid":
@@ -264,6 +280,8 @@ class Expressions:
             decl = self.decls[t.name]
             if isinstance(decl, EnumDecl):
                 return f"{decl.name}({expr})"
+            if fmt == "AVRO_PRIMITIVES":
+                return f"{decl.name}.from_primitives({expr})"
             return f"{decl.name}.from_dict({expr})"
         if isinstance(t, ArrayOf):
             if self.load_is_identity(fmt, t.item):
@@ -279,7 +297,7 @@ class Expressions:
         assert isinstance(t, UnionOf)
         return f"{self._load_helper(fmt, t)}({expr})"
 
-    def load_is_identity(self, fmt: Format, t: TypeRef) -> bool:
+    def load_is_identity(self, fmt: DumpForm, t: TypeRef) -> bool:
         if isinstance(t, Prim):
             return True
         if isinstance(t, Logical):
@@ -291,15 +309,18 @@ class Expressions:
             return False
         if isinstance(t, MapOf):
             return self.load_is_identity(fmt, t.value)
-        if fmt == "AVRO":
+        if fmt != "JSON":
             return all(isinstance(b, Prim) and b.kind != "bool" for b in t.branches)
         return all(self.load_is_identity(fmt, b) for b in t.branches)
 
-    def _load_helper(self, fmt: Format, t: UnionOf) -> str:
-        body = self._avro_load_body if fmt == "AVRO" else self._json_load_body
-        return self._helper("load", fmt, t, self.annotation(t), lambda: body(t))
+    def _load_helper(self, fmt: DumpForm, t: UnionOf) -> str:
+        if fmt == "JSON":
+            return self._helper("load", fmt, t, self.annotation(t), lambda: self._json_load_body(t))
+        return self._helper(
+            "load", fmt, t, self.annotation(t), lambda: self._avro_load_body(t, fmt)
+        )
 
-    def _avro_load_body(self, t: UnionOf) -> list[str]:
+    def _avro_load_body(self, t: UnionOf, fmt: DumpForm) -> list[str]:
         body: list[str] = []
         if t.nullable:
             body += ["if value is None:", "    return None"]
@@ -308,7 +329,7 @@ class Expressions:
         body += ["if isinstance(value, tuple):", "    name, inner = value"]
         for wire, b in tagged:
             if wire is not None:
-                inner = self._typed(self.load("AVRO", b, "inner", 1), b)
+                inner = self._typed(self.load(fmt, b, "inner", 1), b)
                 body += [f"    if name == {py_string(wire)}:", f"        return {inner}"]
         if bool_tag:
             body += [f"    if name == {py_string('boolean')}:", "        return bool(inner)"]
@@ -322,34 +343,34 @@ class Expressions:
         if arrays:
             body += [
                 "if isinstance(value, list):",
-                f"    return {self.load('AVRO', arrays[0], 'value', 1)}",
+                f"    return {self.load(fmt, arrays[0], 'value', 1)}",
             ]
         if maps:
             body += [
                 "if isinstance(value, dict):",
-                f"    return {self._typed(self.load('AVRO', maps[0], 'value', 1), maps[0])}",
+                f"    return {self._typed(self.load(fmt, maps[0], 'value', 1), maps[0])}",
             ]
         elif len(records) == 1:
             body += [
                 "if isinstance(value, dict):",
-                f"    return {self.load('AVRO', records[0], 'value', 1)}",
+                f"    return {self.load(fmt, records[0], 'value', 1)}",
             ]
         if len(enums) == 1 and not strings:
             body += [
                 "if isinstance(value, str):",
-                f"    return {self.load('AVRO', enums[0], 'value', 1)}",
+                f"    return {self.load(fmt, enums[0], 'value', 1)}",
             ]
-        body += self._avro_plain_logicals(t)
+        body += self._avro_plain_logicals(t, strict=fmt == "AVRO_PRIMITIVES")
         body.append(f"return {self._typed('value', t)}")
         return body
 
-    def _avro_plain_logicals(self, t: UnionOf) -> list[str]:
-        """Logical branches read without names: as objects (fastavro's logical readers) or as
-        their primitives (the serde's logical-free fast path, which it only takes when the
-        primitive tells the branch)."""
+    def _avro_plain_logicals(self, t: UnionOf, *, strict: bool) -> list[str]:
+        """Logical branches read without names: as objects (fastavro's logical readers; not
+        when ``strict``) or as their primitives (the serde's logical-free fast path, which it
+        only takes when the primitive tells the branch)."""
         logicals = [b for b in _dispatch_order(self.decls, t.non_null) if isinstance(b, Logical)]
         body: list[str] = []
-        for b in logicals:
+        for b in [] if strict else logicals:
             body += [f"if {self._isinstance(b)}:", "    return value"]
         ints = [b for b in t.non_null if _avro_int_backed(b)]
         plain = {
@@ -362,7 +383,8 @@ class Expressions:
                 check = f"isinstance(value, {python})"
                 if python == "int":
                     check += " and not isinstance(value, bool)"
-                body += [f"if {check}:", f"    return {self._avro_in(branches[0], 'value')}"]
+                converted = self._avro_in(branches[0], "value", strict=strict)
+                body += [f"if {check}:", f"    return {converted}"]
         return body
 
     def _typed(self, expr: str, t: TypeRef) -> str:

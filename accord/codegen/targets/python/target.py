@@ -232,7 +232,10 @@ def _record_ctx(ex: Expressions, d: Record, event: EventSpec | None) -> dict[str
             "fields": fields,
             "to_dict": _to_dict(ex, d, d.format),
             "to_primitives": _to_dict(ex, d, "AVRO_PRIMITIVES") if d.format == "AVRO" else None,
-            "from_dict": _from_dict(ex, d),
+            "from_dict": _from_dict(ex, d, d.format),
+            "from_primitives": (
+                _from_dict(ex, d, "AVRO_PRIMITIVES") if d.format == "AVRO" else None
+            ),
             "setters": setters_name(d),
             "slots": ", ".join(naming.py_string(f.name) for f in d.fields),
             "key": _key_expr(ex, d, event) if event else None,
@@ -307,7 +310,7 @@ def _branches(t: TypeRef) -> tuple[TypeRef, ...]:
     return t.branches if isinstance(t, UnionOf) else (t,)
 
 
-def _from_dict(ex: Expressions, d: Record) -> list[str]:
+def _from_dict(ex: Expressions, d: Record, form: DumpForm) -> list[str]:
     """Builds the instance through its slots' setters: the same result as ``cls(...)``
     without the cost of a frozen dataclass's ``__init__`` (it is the decode hot path)."""
     lines = ["self = object.__new__(cls)"]
@@ -317,12 +320,12 @@ def _from_dict(ex: Expressions, d: Record) -> list[str]:
     for i, f in enumerate(d.fields):
         wire = naming.py_string(f.wire)
         if d.format == "AVRO" or (f.required and not f.has_default):
-            value = ex.load(d.format, f.type, f"data[{wire}]")
+            value = ex.load(form, f.type, f"data[{wire}]")
         elif _json_optional(d, f):
-            value = ex.load(d.format, nullable(f.type), f"data.get({wire})")
+            value = ex.load(form, nullable(f.type), f"data.get({wire})")
         else:
             fallback = json_literal(f.default)
-            value = ex.load(d.format, f.type, f"data.get({wire}, {fallback})")
+            value = ex.load(form, f.type, f"data.get({wire}, {fallback})")
         lines.append(f"s{i}(self, {value})")
     lines.append("return self")
     return lines

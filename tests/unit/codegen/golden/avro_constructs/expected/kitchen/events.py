@@ -61,7 +61,16 @@ class Address:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
+        self = object.__new__(cls)
+        s0, s1 = _SET_Address
+        s0(self, data["street"])
+        s1(self, data["zip"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1 = _SET_Address
         s0(self, data["street"])
@@ -93,7 +102,15 @@ class Card:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Card
+        s0(self, data["number"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         (s0,) = _SET_Card
         s0(self, data["number"])
@@ -124,7 +141,15 @@ class Transfer:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Transfer
+        s0(self, data["iban"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         (s0,) = _SET_Transfer
         s0(self, data["iban"])
@@ -341,7 +366,7 @@ class Kitchen:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (
             s0,
@@ -407,6 +432,76 @@ class Kitchen:
         s28(self, tuple(map(Color, data["colors"])))
         s29(self, _load_3(data["money_or_text"]))
         s30(self, _load_4(data["list_or_map"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (
+            s0,
+            s1,
+            s2,
+            s3,
+            s4,
+            s5,
+            s6,
+            s7,
+            s8,
+            s9,
+            s10,
+            s11,
+            s12,
+            s13,
+            s14,
+            s15,
+            s16,
+            s17,
+            s18,
+            s19,
+            s20,
+            s21,
+            s22,
+            s23,
+            s24,
+            s25,
+            s26,
+            s27,
+            s28,
+            s29,
+            s30,
+        ) = _SET_Kitchen
+        s0(self, avro_values.uuid_from_text(data["id"]))
+        s1(self, data["flag"])
+        s2(self, data["small"])
+        s3(self, data["big"])
+        s4(self, data["ratio"])
+        s5(self, data["precise"])
+        s6(self, data["label"])
+        s7(self, data["blob"])
+        s8(self, data["digest"])
+        s9(self, avro_values.decimal_from_bytes(data["amount"], 3))
+        s10(self, avro_values.decimal_from_bytes(data["fixed_amount"], 2))
+        s11(self, avro_values.date_from_days(data["day"]))
+        s12(self, avro_values.time_from_millis(data["at_ms"]))
+        s13(self, avro_values.time_from_micros(data["at_us"]))
+        s14(self, avro_values.timestamp_from_millis(data["ts_ms"]))
+        s15(self, avro_values.timestamp_from_micros(data["ts_us"]))
+        s16(self, avro_values.local_timestamp_from_millis(data["local_ms"]))
+        s17(self, Color(data["color"]))
+        s18(self, tuple(data["tags"]))
+        s19(self, data["scores"])
+        s20(self, Address.from_primitives(data["address"]))
+        s21(self, tuple(map(Address.from_primitives, data["previous"])))
+        s22(self, {k0: Address.from_primitives(v0) for k0, v0 in data["by_name"].items()})
+        s23(self, _load_5(data["maybe_address"]))
+        s24(self, _load_6(data["payment"]))
+        s25(self, _load_7(data["choice"]))
+        s26(self, tuple(map(tuple, data["nested_list"])))
+        s27(self, Address.from_primitives(data["home"]))
+        s28(self, tuple(map(Color, data["colors"])))
+        s29(self, _load_8(data["money_or_text"]))
+        s30(self, _load_9(data["list_or_map"]))
         return self
 
     def kafka_key(self) -> str | bytes | None:
@@ -593,6 +688,73 @@ def _load_3(value: Any) -> decimal.Decimal | str | None:
 
 
 def _load_4(value: Any) -> tuple[int, ...] | Mapping[str, str] | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        name, inner = value
+        if name == "array":
+            return tuple(inner)
+        if name == "map":
+            return cast("Mapping[str, str]", inner)
+        raise ValueError(f"unexpected union branch {name!r}")
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return cast("Mapping[str, str]", value)
+    return cast("tuple[int, ...] | Mapping[str, str] | None", value)
+
+
+def _load_5(value: Any) -> Address | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        name, inner = value
+        if name == "test.constructs.Address":
+            return Address.from_primitives(inner)
+        raise ValueError(f"unexpected union branch {name!r}")
+    if isinstance(value, dict):
+        return Address.from_primitives(value)
+    return cast("Address | None", value)
+
+
+def _load_6(value: Any) -> Card | Transfer | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        name, inner = value
+        if name == "test.constructs.Card":
+            return Card.from_primitives(inner)
+        if name == "test.constructs.Transfer":
+            return Transfer.from_primitives(inner)
+        raise ValueError(f"unexpected union branch {name!r}")
+    return cast("Card | Transfer | None", value)
+
+
+def _load_7(value: Any) -> str | Color | int | bool | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        name, inner = value
+        if name == "test.constructs.Color":
+            return Color(inner)
+        if name == "boolean":
+            return bool(inner)
+        raise ValueError(f"unexpected union branch {name!r}")
+    return cast("str | Color | int | bool | None", value)
+
+
+def _load_8(value: Any) -> decimal.Decimal | str | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        name, inner = value
+        if name == "test.constructs.Money":
+            return avro_values.decimal_from_bytes(inner, 2)
+        raise ValueError(f"unexpected union branch {name!r}")
+    return cast("decimal.Decimal | str | None", value)
+
+
+def _load_9(value: Any) -> tuple[int, ...] | Mapping[str, str] | None:
     if value is None:
         return None
     if isinstance(value, tuple):

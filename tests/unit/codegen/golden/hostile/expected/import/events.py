@@ -71,7 +71,15 @@ class Item:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Item
+        s0(self, data["x"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         (s0,) = _SET_Item
         s0(self, data["x"])
@@ -102,7 +110,15 @@ class BItem:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
+        self = object.__new__(cls)
+        (s0,) = _SET_BItem
+        s0(self, data["y"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         (s0,) = _SET_BItem
         s0(self, data["y"])
@@ -133,7 +149,15 @@ class NsMapping:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
+        self = object.__new__(cls)
+        (s0,) = _SET_NsMapping
+        s0(self, data["Any"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         (s0,) = _SET_NsMapping
         s0(self, data["Any"])
@@ -168,11 +192,20 @@ class LinkedNode:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1 = _SET_LinkedNode
         s0(self, data["value"])
         s1(self, _load_0(data["next"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        s0, s1 = _SET_LinkedNode
+        s0(self, data["value"])
+        s1(self, _load_1(data["next"]))
         return self
 
 
@@ -200,7 +233,15 @@ class Level40:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level40
+        s0(self, data["leaf"])
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         (s0,) = _SET_Level40
         s0(self, data["leaf"])
@@ -231,10 +272,18 @@ class Level39:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level39
         s0(self, Level40.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level39
+        s0(self, Level40.from_primitives(data["down"]))
         return self
 
 
@@ -262,10 +311,18 @@ class Level38:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level38
         s0(self, Level39.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level38
+        s0(self, Level39.from_primitives(data["down"]))
         return self
 
 
@@ -293,10 +350,18 @@ class Level37:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level37
         s0(self, Level38.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level37
+        s0(self, Level38.from_primitives(data["down"]))
         return self
 
 
@@ -324,10 +389,18 @@ class Level36:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level36
         s0(self, Level37.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level36
+        s0(self, Level37.from_primitives(data["down"]))
         return self
 
 
@@ -355,10 +428,18 @@ class Level35:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level35
         s0(self, Level36.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level35
+        s0(self, Level36.from_primitives(data["down"]))
         return self
 
 
@@ -386,10 +467,18 @@ class Level34:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level34
         s0(self, Level35.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level34
+        s0(self, Level35.from_primitives(data["down"]))
         return self
 
 
@@ -417,10 +506,18 @@ class Level33:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level33
         s0(self, Level34.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level33
+        s0(self, Level34.from_primitives(data["down"]))
         return self
 
 
@@ -448,10 +545,18 @@ class Level32:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level32
         s0(self, Level33.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level32
+        s0(self, Level33.from_primitives(data["down"]))
         return self
 
 
@@ -479,10 +584,18 @@ class Level31:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level31
         s0(self, Level32.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level31
+        s0(self, Level32.from_primitives(data["down"]))
         return self
 
 
@@ -510,10 +623,18 @@ class Level30:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level30
         s0(self, Level31.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level30
+        s0(self, Level31.from_primitives(data["down"]))
         return self
 
 
@@ -541,10 +662,18 @@ class Level29:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level29
         s0(self, Level30.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level29
+        s0(self, Level30.from_primitives(data["down"]))
         return self
 
 
@@ -572,10 +701,18 @@ class Level28:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level28
         s0(self, Level29.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level28
+        s0(self, Level29.from_primitives(data["down"]))
         return self
 
 
@@ -603,10 +740,18 @@ class Level27:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level27
         s0(self, Level28.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level27
+        s0(self, Level28.from_primitives(data["down"]))
         return self
 
 
@@ -634,10 +779,18 @@ class Level26:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level26
         s0(self, Level27.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level26
+        s0(self, Level27.from_primitives(data["down"]))
         return self
 
 
@@ -665,10 +818,18 @@ class Level25:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level25
         s0(self, Level26.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level25
+        s0(self, Level26.from_primitives(data["down"]))
         return self
 
 
@@ -696,10 +857,18 @@ class Level24:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level24
         s0(self, Level25.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level24
+        s0(self, Level25.from_primitives(data["down"]))
         return self
 
 
@@ -727,10 +896,18 @@ class Level23:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level23
         s0(self, Level24.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level23
+        s0(self, Level24.from_primitives(data["down"]))
         return self
 
 
@@ -758,10 +935,18 @@ class Level22:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level22
         s0(self, Level23.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level22
+        s0(self, Level23.from_primitives(data["down"]))
         return self
 
 
@@ -789,10 +974,18 @@ class Level21:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level21
         s0(self, Level22.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level21
+        s0(self, Level22.from_primitives(data["down"]))
         return self
 
 
@@ -820,10 +1013,18 @@ class Level20:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level20
         s0(self, Level21.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level20
+        s0(self, Level21.from_primitives(data["down"]))
         return self
 
 
@@ -851,10 +1052,18 @@ class Level19:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level19
         s0(self, Level20.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level19
+        s0(self, Level20.from_primitives(data["down"]))
         return self
 
 
@@ -882,10 +1091,18 @@ class Level18:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level18
         s0(self, Level19.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level18
+        s0(self, Level19.from_primitives(data["down"]))
         return self
 
 
@@ -913,10 +1130,18 @@ class Level17:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level17
         s0(self, Level18.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level17
+        s0(self, Level18.from_primitives(data["down"]))
         return self
 
 
@@ -944,10 +1169,18 @@ class Level16:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level16
         s0(self, Level17.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level16
+        s0(self, Level17.from_primitives(data["down"]))
         return self
 
 
@@ -975,10 +1208,18 @@ class Level15:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level15
         s0(self, Level16.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level15
+        s0(self, Level16.from_primitives(data["down"]))
         return self
 
 
@@ -1006,10 +1247,18 @@ class Level14:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level14
         s0(self, Level15.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level14
+        s0(self, Level15.from_primitives(data["down"]))
         return self
 
 
@@ -1037,10 +1286,18 @@ class Level13:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level13
         s0(self, Level14.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level13
+        s0(self, Level14.from_primitives(data["down"]))
         return self
 
 
@@ -1068,10 +1325,18 @@ class Level12:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level12
         s0(self, Level13.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level12
+        s0(self, Level13.from_primitives(data["down"]))
         return self
 
 
@@ -1099,10 +1364,18 @@ class Level11:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level11
         s0(self, Level12.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level11
+        s0(self, Level12.from_primitives(data["down"]))
         return self
 
 
@@ -1130,10 +1403,18 @@ class Level10:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level10
         s0(self, Level11.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level10
+        s0(self, Level11.from_primitives(data["down"]))
         return self
 
 
@@ -1161,10 +1442,18 @@ class Level9:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level9
         s0(self, Level10.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level9
+        s0(self, Level10.from_primitives(data["down"]))
         return self
 
 
@@ -1192,10 +1481,18 @@ class Level8:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level8
         s0(self, Level9.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level8
+        s0(self, Level9.from_primitives(data["down"]))
         return self
 
 
@@ -1223,10 +1520,18 @@ class Level7:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level7
         s0(self, Level8.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level7
+        s0(self, Level8.from_primitives(data["down"]))
         return self
 
 
@@ -1254,10 +1559,18 @@ class Level6:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level6
         s0(self, Level7.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level6
+        s0(self, Level7.from_primitives(data["down"]))
         return self
 
 
@@ -1285,10 +1598,18 @@ class Level5:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level5
         s0(self, Level6.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level5
+        s0(self, Level6.from_primitives(data["down"]))
         return self
 
 
@@ -1316,10 +1637,18 @@ class Level4:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level4
         s0(self, Level5.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level4
+        s0(self, Level5.from_primitives(data["down"]))
         return self
 
 
@@ -1347,10 +1676,18 @@ class Level3:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level3
         s0(self, Level4.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level3
+        s0(self, Level4.from_primitives(data["down"]))
         return self
 
 
@@ -1378,10 +1715,18 @@ class Level2:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level2
         s0(self, Level3.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level2
+        s0(self, Level3.from_primitives(data["down"]))
         return self
 
 
@@ -1409,10 +1754,18 @@ class Level1:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (s0,) = _SET_Level1
         s0(self, Level2.from_dict(data["down"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (s0,) = _SET_Level1
+        s0(self, Level2.from_primitives(data["down"]))
         return self
 
 
@@ -1640,7 +1993,7 @@ class Class:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         (
             s0,
@@ -1692,6 +2045,62 @@ class Class:
         s21(self, NsMapping.from_dict(data["mapping"]))
         s22(self, LinkedNode.from_dict(data["list"]))
         s23(self, Level1.from_dict(data["deep"]))
+        return self
+
+    @classmethod
+    def from_primitives(cls, data: Mapping[str, Any]) -> Self:
+        """The inverse of :meth:`to_primitives`: what accord's serde reads."""
+        self = object.__new__(cls)
+        (
+            s0,
+            s1,
+            s2,
+            s3,
+            s4,
+            s5,
+            s6,
+            s7,
+            s8,
+            s9,
+            s10,
+            s11,
+            s12,
+            s13,
+            s14,
+            s15,
+            s16,
+            s17,
+            s18,
+            s19,
+            s20,
+            s21,
+            s22,
+            s23,
+        ) = _SET_Class
+        s0(self, data["class"])
+        s1(self, data["from"])
+        s2(self, data["import"])
+        s3(self, data["type"])
+        s4(self, data["str"])
+        s5(self, data["id"])
+        s6(self, data["self"])
+        s7(self, data["cls"])
+        s8(self, data["data"])
+        s9(self, data["userId"])
+        s10(self, data["user_id"])
+        s11(self, data["_private"])
+        s12(self, data["__dunder__"])
+        s13(self, data["EVENT_NAME"])
+        s14(self, data["to_dict"])
+        s15(self, data["kafka_key"])
+        s16(self, avro_values.timestamp_from_millis(data["datetime"]))
+        s17(self, data["dataclasses"])
+        s18(self, Keywords(data["None"]))
+        s19(self, Item.from_primitives(data["first_item"]))
+        s20(self, BItem.from_primitives(data["second_item"]))
+        s21(self, NsMapping.from_primitives(data["mapping"]))
+        s22(self, LinkedNode.from_primitives(data["list"]))
+        s23(self, Level1.from_primitives(data["deep"]))
         return self
 
     def kafka_key(self) -> str | bytes | None:
@@ -1852,8 +2261,8 @@ class StrangeTitleEtc:
         s6(self, data.get(""))
         s7(self, data.get("class"))
         s8(self, data.get("Class"))
-        s9(self, _load_1(data.get("tree")))
-        s10(self, _load_2(data.get("mood")))
+        s9(self, _load_2(data.get("tree")))
+        s10(self, _load_3(data.get("mood")))
         return self
 
     def kafka_key(self) -> str | bytes | None:
@@ -1906,7 +2315,20 @@ def _load_0(value: Any) -> LinkedNode | None:
     return cast("LinkedNode | None", value)
 
 
-def _load_1(value: Any) -> Tree | None:
+def _load_1(value: Any) -> LinkedNode | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        name, inner = value
+        if name == "evil.ns.LinkedNode":
+            return LinkedNode.from_primitives(inner)
+        raise ValueError(f"unexpected union branch {name!r}")
+    if isinstance(value, dict):
+        return LinkedNode.from_primitives(value)
+    return cast("LinkedNode | None", value)
+
+
+def _load_2(value: Any) -> Tree | None:
     if value is None:
         return None
     if isinstance(value, dict):
@@ -1914,7 +2336,7 @@ def _load_1(value: Any) -> Tree | None:
     raise ValueError(f"no union branch matches {value!r}")
 
 
-def _load_2(value: Any) -> StrangeTitleEtcMood | None:
+def _load_3(value: Any) -> StrangeTitleEtcMood | None:
     if value is None:
         return None
     if isinstance(value, str):
