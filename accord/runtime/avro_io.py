@@ -17,18 +17,18 @@ from typing import Any
 
 import fastavro
 
-Writer = Callable[[bytes, Any], bytes]
+Encoder = Callable[[Any], bytes]
 Reader = Callable[[bytes, int], tuple[Any, int]]
 
 
-def _public_writer(schema: Any) -> Writer:
-    def write(header: bytes, datum: Any) -> bytes:
+def _public_encoder(schema: Any, header: bytes, datum: Callable[[Any], Any]) -> Encoder:
+    def encode(value: Any) -> bytes:
         out = io.BytesIO(header)
         out.seek(len(header))
-        fastavro.schemaless_writer(out, schema, datum)
+        fastavro.schemaless_writer(out, schema, datum(value))
         return out.getvalue()
 
-    return write
+    return encode
 
 
 def _public_reader(writer: Any, reader: Any, named: bool) -> Reader:
@@ -41,19 +41,19 @@ def _public_reader(writer: Any, reader: Any, named: bool) -> Reader:
     return read
 
 
-def _direct_writer(schema: Any) -> Writer:
+def _direct_encoder(schema: Any, header: bytes, datum: Callable[[Any], Any]) -> Encoder:
     from fastavro._write import write_data  # type: ignore[attr-defined]
 
     named: dict[str, Any] = {}
     parsed = fastavro.parse_schema(schema, named)
     options = {"strict": False, "strict_allow_default": False, "disable_tuple_notation": False}
 
-    def write(header: bytes, datum: Any) -> bytes:
+    def encode(value: Any) -> bytes:
         out = bytearray(header)
-        write_data(out, datum, parsed, named, "", options)
+        write_data(out, datum(value), parsed, named, "", options)
         return bytes(out)
 
-    return write
+    return encode
 
 
 def _direct_reader(writer: Any, reader: Any, named: bool) -> Reader:
@@ -90,8 +90,8 @@ def _direct_works() -> bool:
     }
     datum = {"n": -3, "u": ("E", "A")}
     try:
-        data = _direct_writer(probe)(b"\x00", datum)
-        if data != _public_writer(probe)(b"\x00", datum):
+        data = _direct_encoder(probe, b"\x00", dict)(datum)
+        if data != _public_encoder(probe, b"\x00", dict)(datum):
             return False
         return _direct_reader(probe, None, True)(data, 1) == ({"n": -3, "u": ("E", "A")}, 4)
     except Exception:
@@ -101,9 +101,12 @@ def _direct_works() -> bool:
 DIRECT = _direct_works()
 
 
-def writer(schema: Any) -> Writer:
-    """``write(header, datum) -> header + Avro body`` for one (parsed or raw) schema."""
-    return _direct_writer(schema) if DIRECT else _public_writer(schema)
+def encoder(schema: Any, header: bytes, datum: Callable[[Any], Any]) -> Encoder:
+    """``encode(value) -> header + Avro body of datum(value)`` for one (parsed or raw)
+    schema: the whole per-message path of a producer in one call."""
+    if DIRECT:
+        return _direct_encoder(schema, header, datum)
+    return _public_encoder(schema, header, datum)
 
 
 def reader(writer_schema: Any, reader_schema: Any = None, *, named: bool = False) -> Reader:

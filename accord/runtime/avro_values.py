@@ -27,7 +27,7 @@ MILLISECOND = datetime.timedelta(milliseconds=1)
 MICROSECOND = datetime.timedelta(microseconds=1)
 _timedelta = datetime.timedelta
 # Scaling must never round: the digits of a decoded decimal are all kept.
-_EXACT = decimal.Context(prec=decimal.MAX_PREC)
+EXACT = _EXACT = decimal.Context(prec=decimal.MAX_PREC)
 _POWERS = [10**n for n in range(40)]
 
 
@@ -53,7 +53,16 @@ def uuid_from_text(value: str) -> uuid.UUID:
 
 
 def decimal_out(value: decimal.Decimal, precision: int, scale: int) -> bytes:
-    unscaled = _unscaled(value, precision, scale)
+    # _unscaled written out: this runs for every decimal the serde writes.
+    try:
+        scaled = value.scaleb(scale, _EXACT)
+        unscaled = int(scaled)
+    except (ValueError, OverflowError, decimal.InvalidOperation):
+        unscaled = _unscaled(value, precision, scale)  # raises the explained error
+    else:
+        limit = _POWERS[precision] if precision < len(_POWERS) else 10**precision
+        if scaled != unscaled or not -limit < unscaled < limit:
+            unscaled = _unscaled(value, precision, scale)  # raises the explained error
     return unscaled.to_bytes((unscaled.bit_length() + 8) // 8, "big", signed=True)
 
 

@@ -99,18 +99,6 @@ def reader_verdict(writer: Any, reader: Any) -> str | None:
 # --- encoding --------------------------------------------------------------------------------
 
 
-class _AvroEncoder:
-    __slots__ = ("datum", "header", "write")
-
-    def __init__(self, header: bytes, schema: Any, datum: Callable[[Any], Any]) -> None:
-        self.header = header
-        self.write = avro_io.writer(schema)
-        self.datum = datum  # the class's to_primitives (``schema`` logical-free) or to_dict
-
-    def encode(self, event: EventType) -> bytes:
-        return self.write(self.header, self.datum(event))
-
-
 class _JsonEncoder:
     __slots__ = ("event_name", "header", "validator")
 
@@ -346,8 +334,10 @@ class Serde:
             self.schemas = SchemaCache(client, auto_register=auto_register)
         self.validate = validate
         self.check_compatibility = check_compatibility
-        self._encoders: dict[type[EventType], _AvroEncoder | _JsonEncoder] = {}
-        self._decoders: dict[tuple[type[EventType], ...], dict[int, _Decoder]] = {}
+        self._encoders: dict[type[EventType], Callable[[EventType], bytes]] = {}
+        self._decoders: dict[
+            tuple[type[EventType], ...], dict[int, Callable[[bytes], EventType]]
+        ] = {}
         self._readers: dict[type[EventType], _Reader] = {}
         self._validators: dict[int, Any] = {}
 
@@ -355,10 +345,10 @@ class Serde:
 
     def encode(self, event: EventType) -> bytes:
         """Magic byte 0, the 4-byte schema id of the event's schema, then the body."""
-        encoder = self._encoders.get(type(event))
-        if encoder is None:
-            encoder = self._encoder(type(event))
-        return encoder.encode(event)
+        encode = self._encoders.get(type(event))
+        if encode is None:
+            encode = self._encoder(type(event))
+        return encode(event)
 
     def decode(self, data: bytes, readers: tuple[type[EventType], ...]) -> tuple[EventType, int]:
         """The event, as the class in ``readers`` matching the writer's record name, and the
@@ -371,11 +361,10 @@ class Serde:
         by_id = self._decoders.get(readers)
         if by_id is None:
             by_id = self._decoders.setdefault(readers, {})
-        decoder = by_id.get(schema_id)
-        if decoder is None:
-            decoder = self._decoder(schema_id, readers)
-            by_id[schema_id] = decoder
-        return decoder.decode(data), schema_id
+        decode = by_id.get(schema_id)
+        if decode is None:
+            decode = by_id[schema_id] = self._decoder(schema_id, readers).decode
+        return decode(data), schema_id
 
     # -- preparation (once per class / schema id) -------------------------------------------
 
@@ -383,22 +372,22 @@ class Serde:
         """The registry id producers of ``event_type`` write (looked up or registered)."""
         return self.schemas.id_for(event_type)
 
-    def _encoder(self, cls: type[EventType]) -> _AvroEncoder | _JsonEncoder:
+    def _encoder(self, cls: type[EventType]) -> Callable[[EventType], bytes]:
         schema_id = self.schemas.id_for(cls)
         self.schemas.remember(schema_id, cls.SCHEMA_TYPE, cls.SCHEMA)
         header = wire.header(schema_id)
-        encoder: _AvroEncoder | _JsonEncoder
+        encode: Callable[[EventType], bytes]
         if cls.SCHEMA_TYPE == "AVRO":
             reader = self._reader_of(cls)
-            if reader.primitive is not None:
-                encoder = _AvroEncoder(header, reader.primitive, cast(Any, cls).to_primitives)
+            if reader.primitive is not None:  # to_primitives, logical-free schema
+                encode = avro_io.encoder(reader.primitive, header, cast(Any, cls).to_primitives)
             else:
-                encoder = _AvroEncoder(header, reader.parsed, cls.to_dict)
+                encode = avro_io.encoder(reader.parsed, header, cls.to_dict)
         else:
             validator = _json_validator(json.loads(cls.SCHEMA)) if self._validates(cls) else None
-            encoder = _JsonEncoder(cls.EVENT_NAME, header, validator)
-        self._encoders[cls] = encoder
-        return encoder
+            encode = _JsonEncoder(cls.EVENT_NAME, header, validator).encode
+        self._encoders[cls] = encode
+        return encode
 
     def _validates(self, cls: type[EventType]) -> bool:
         return self.validate and bool(getattr(cls, "VALIDATE", True))

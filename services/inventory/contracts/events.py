@@ -38,6 +38,11 @@ class RejectionReason(enum.Enum):
     USER_NOT_ACTIVE = "USER_NOT_ACTIVE"
 
 
+_RejectionReason_BY_SYMBOL: dict[str, RejectionReason] = {
+    member.value: member for member in RejectionReason
+}
+
+
 class StockChange(enum.Enum):
     """Kinds of stock change. RESERVED / INSUFFICIENT / NOT_RESERVED answer one order line: all
     lines of an order are reserved, or none (INSUFFICIENT for the lines that lacked stock,
@@ -152,7 +157,12 @@ class OrderConfirmed:
         s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
         s2(self, avro_values.uuid_from_text(data["order_id"]))
         s3(self, avro_values.uuid_from_text(data["user_id"]))
-        s4(self, avro_values.decimal_from_bytes(data["total"], 2))
+        s4(
+            self,
+            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(
+                -2, avro_values.EXACT
+            ),
+        )
         s5(self, data["currency"])
         return self
 
@@ -213,7 +223,12 @@ class OrderLine:
         s0, s1, s2 = _SET_OrderLine
         s0(self, data["sku"])
         s1(self, data["quantity"])
-        s2(self, avro_values.decimal_from_bytes(data["unit_price"], 2))
+        s2(
+            self,
+            decimal.Decimal(int.from_bytes(data["unit_price"], "big", signed=True)).scaleb(
+                -2, avro_values.EXACT
+            ),
+        )
         return self
 
 
@@ -300,7 +315,7 @@ class OrderPlaced:
             "occurred_at": self.occurred_at,
             "order_id": self.order_id,
             "user_id": self.user_id,
-            "lines": [v0.to_dict() for v0 in self.lines],
+            "lines": list(map(OrderLine.to_dict, self.lines)),
             "total": self.total,
             "currency": self.currency,
             "note": self.note,
@@ -314,7 +329,7 @@ class OrderPlaced:
             "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
-            "lines": [v0.to_primitives() for v0 in self.lines],
+            "lines": list(map(OrderLine.to_primitives, self.lines)),
             "total": avro_values.decimal_out(self.total, 12, 2),
             "currency": self.currency,
             "note": self.note,
@@ -345,7 +360,12 @@ class OrderPlaced:
         s2(self, avro_values.uuid_from_text(data["order_id"]))
         s3(self, avro_values.uuid_from_text(data["user_id"]))
         s4(self, tuple(map(OrderLine.from_primitives, data["lines"])))
-        s5(self, avro_values.decimal_from_bytes(data["total"], 2))
+        s5(
+            self,
+            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(
+                -2, avro_values.EXACT
+            ),
+        )
         s6(self, data["currency"])
         s7(self, data["note"])
         return self
@@ -470,7 +490,7 @@ class OrderRejected:
         s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
         s2(self, avro_values.uuid_from_text(data["order_id"]))
         s3(self, avro_values.uuid_from_text(data["user_id"]))
-        s4(self, RejectionReason(data["reason"]))
+        s4(self, _RejectionReason_BY_SYMBOL[data["reason"]])
         s5(self, data["detail"])
         return self
 

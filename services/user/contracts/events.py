@@ -36,6 +36,9 @@ class UserStatus(enum.Enum):
     CLOSED = "CLOSED"
 
 
+_UserStatus_BY_SYMBOL: dict[str, UserStatus] = {member.value: member for member in UserStatus}
+
+
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class UserCreated:
     """A customer account was created. The first event of every user_id; carries the whole
@@ -158,7 +161,7 @@ class UserCreated:
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
-        s6(self, UserStatus(data["status"]))
+        s6(self, _UserStatus_BY_SYMBOL[data["status"]])
         s7(self, data["country"])
         return self
 
@@ -310,7 +313,7 @@ class UserUpdated:
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
-        s6(self, UserStatus(data["status"]))
+        s6(self, _UserStatus_BY_SYMBOL[data["status"]])
         s7(self, data["country"])
         s8(self, tuple(data["changed_fields"]))
         return self

@@ -34,6 +34,7 @@ from accord.codegen.targets.python.expressions import (
     DumpForm,
     Expressions,
     Unrepresentable,
+    enum_map_name,
     json_literal,
 )
 
@@ -159,12 +160,12 @@ def _events_module(spec: ServiceSpec) -> dict[str, Any]:
     decls = {d.name: d for d in spec.decls}
     ex = Expressions(decls)
     by_record = {e.record: e for e in spec.events}
-    enums = [_enum_ctx(d) for d in spec.decls if isinstance(d, EnumDecl)]
     records = []
     for d in spec.decls:
         if isinstance(d, Record):
             event = by_record.get(d.name)
             records.append(_record_ctx(ex, d, event))
+    enums = [_enum_ctx(d, d.name in ex.enum_maps) for d in spec.decls if isinstance(d, EnumDecl)]
     if enums:
         ex.imports.add("enum")
     if records:
@@ -199,12 +200,13 @@ def _events_module(spec: ServiceSpec) -> dict[str, Any]:
     }
 
 
-def _enum_ctx(d: EnumDecl) -> dict[str, Any]:
+def _enum_ctx(d: EnumDecl, by_symbol: bool) -> dict[str, Any]:
     doc = d.doc or f"The symbols of {d.wire}."
     return {
         "name": d.name,
         "doc": naming.docstring(doc, 4),
         "members": [{"name": m, "value": naming.py_string(v)} for m, v in d.members],
+        "by_symbol": enum_map_name(d.name) if by_symbol else None,
     }
 
 

@@ -36,6 +36,9 @@ class Color(enum.Enum):
     BLUE = "BLUE"
 
 
+_Color_BY_SYMBOL: dict[str, Color] = {member.value: member for member in Color}
+
+
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Address:
     """Where."""
@@ -315,7 +318,7 @@ class Kitchen:
             "tags": self.tags,
             "scores": self.scores,
             "address": self.address.to_dict(),
-            "previous": [v0.to_dict() for v0 in self.previous],
+            "previous": list(map(Address.to_dict, self.previous)),
             "by_name": {k0: v0.to_dict() for k0, v0 in self.by_name.items()},
             "maybe_address": _dump_0(self.maybe_address),
             "payment": _dump_1(self.payment),
@@ -352,7 +355,7 @@ class Kitchen:
             "tags": self.tags,
             "scores": self.scores,
             "address": self.address.to_primitives(),
-            "previous": [v0.to_primitives() for v0 in self.previous],
+            "previous": list(map(Address.to_primitives, self.previous)),
             "by_name": {k0: v0.to_primitives() for k0, v0 in self.by_name.items()},
             "maybe_address": _dump_5(self.maybe_address),
             "payment": _dump_6(self.payment),
@@ -480,15 +483,25 @@ class Kitchen:
         s6(self, data["label"])
         s7(self, data["blob"])
         s8(self, data["digest"])
-        s9(self, avro_values.decimal_from_bytes(data["amount"], 3))
-        s10(self, avro_values.decimal_from_bytes(data["fixed_amount"], 2))
+        s9(
+            self,
+            decimal.Decimal(int.from_bytes(data["amount"], "big", signed=True)).scaleb(
+                -3, avro_values.EXACT
+            ),
+        )
+        s10(
+            self,
+            decimal.Decimal(int.from_bytes(data["fixed_amount"], "big", signed=True)).scaleb(
+                -2, avro_values.EXACT
+            ),
+        )
         s11(self, avro_values.date_from_days(data["day"]))
         s12(self, avro_values.time_from_millis(data["at_ms"]))
         s13(self, avro_values.time_from_micros(data["at_us"]))
         s14(self, avro_values.timestamp_from_millis(data["ts_ms"]))
         s15(self, avro_values.timestamp_from_micros(data["ts_us"]))
         s16(self, avro_values.local_timestamp_from_millis(data["local_ms"]))
-        s17(self, Color(data["color"]))
+        s17(self, _Color_BY_SYMBOL[data["color"]])
         s18(self, tuple(data["tags"]))
         s19(self, data["scores"])
         s20(self, Address.from_primitives(data["address"]))
@@ -499,7 +512,7 @@ class Kitchen:
         s25(self, _load_7(data["choice"]))
         s26(self, tuple(map(tuple, data["nested_list"])))
         s27(self, Address.from_primitives(data["home"]))
-        s28(self, tuple(map(Color, data["colors"])))
+        s28(self, tuple([_Color_BY_SYMBOL[v0] for v0 in data["colors"]]))
         s29(self, _load_8(data["money_or_text"]))
         s30(self, _load_9(data["list_or_map"]))
         return self
@@ -736,7 +749,7 @@ def _load_7(value: Any) -> str | Color | int | bool | None:
     if isinstance(value, tuple):
         name, inner = value
         if name == "test.constructs.Color":
-            return Color(inner)
+            return _Color_BY_SYMBOL[inner]
         if name == "boolean":
             return bool(inner)
         raise ValueError(f"unexpected union branch {name!r}")
@@ -749,7 +762,9 @@ def _load_8(value: Any) -> decimal.Decimal | str | None:
     if isinstance(value, tuple):
         name, inner = value
         if name == "test.constructs.Money":
-            return avro_values.decimal_from_bytes(inner, 2)
+            return decimal.Decimal(int.from_bytes(inner, "big", signed=True)).scaleb(
+                -2, avro_values.EXACT
+            )
         raise ValueError(f"unexpected union branch {name!r}")
     return cast("decimal.Decimal | str | None", value)
 

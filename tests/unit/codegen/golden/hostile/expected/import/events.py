@@ -40,6 +40,9 @@ class Keywords(enum.Enum):
     class_ = "class"
 
 
+_Keywords_BY_SYMBOL: dict[str, Keywords] = {member.value: member for member in Keywords}
+
+
 class StrangeTitleEtcMood(enum.Enum):
     """The symbols of Strange \"title\" / ../../etc.mood."""
 
@@ -2095,7 +2098,7 @@ class Class:
         s15(self, data["kafka_key"])
         s16(self, avro_values.timestamp_from_millis(data["datetime"]))
         s17(self, data["dataclasses"])
-        s18(self, Keywords(data["None"]))
+        s18(self, _Keywords_BY_SYMBOL[data["None"]])
         s19(self, Item.from_primitives(data["first_item"]))
         s20(self, BItem.from_primitives(data["second_item"]))
         s21(self, NsMapping.from_primitives(data["mapping"]))
@@ -2146,7 +2149,7 @@ class Tree:
     def to_dict(self) -> dict[str, Any]:
         """This record in the form json accepts."""
         return {
-            "kids": [v0.to_dict() for v0 in self.kids],
+            "kids": list(map(Tree.to_dict, self.kids)),
         }
 
     @classmethod

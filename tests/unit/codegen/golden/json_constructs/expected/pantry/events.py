@@ -170,7 +170,7 @@ class Node:
             "value": self.value,
         }
         if self.children is not None:
-            data["children"] = [v0.to_dict() for v0 in self.children]
+            data["children"] = list(map(Node.to_dict, self.children))
         return data
 
     @classmethod
@@ -296,7 +296,7 @@ class Pantry:
             "kind": self.kind.value,
             "maybe_kind": _dump_0(self.maybe_kind),
             "note": self.note,
-            "items": [v0.to_dict() for v0 in self.items],
+            "items": list(map(Item.to_dict, self.items)),
             "shelf": self.shelf.to_dict(),
             "labels": dict(self.labels),
             "payment": _dump_1(self.payment),
