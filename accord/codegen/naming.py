@@ -68,9 +68,10 @@ EVENT_MEMBERS = frozenset(
         "cls",
     }
 )
-# Module-level names of a generated package besides its classes.
+# Module-level names of a generated package besides its classes (including what it may
+# import from accord.runtime.avro_values: lower-case functions, and EXACT).
 MODULE_NAMES = (
-    frozenset({"EVENTS", "annotations", "avro_values", "cast", "_slot_setters"}) | ANNOTATION_NAMES
+    frozenset({"EVENTS", "EXACT", "annotations", "cast", "_slot_setters"}) | ANNOTATION_NAMES
 )
 BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # Enum members cannot be these (they are attributes of every Enum member).

@@ -20,7 +20,16 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
-from accord.runtime import avro_values
+from accord.runtime.avro_values import (
+    EXACT,
+    decimal_in,
+    decimal_out,
+    timestamp_from_millis,
+    timestamp_millis_in,
+    timestamp_millis_out,
+    uuid_from_text,
+    uuid_in,
+)
 from accord.runtime.events import EventType
 
 
@@ -128,10 +137,10 @@ class OrderConfirmed:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
-            "total": avro_values.decimal_out(self.total, 12, 2),
+            "total": decimal_out(self.total, 12, 2),
             "currency": self.currency,
         }
 
@@ -140,11 +149,11 @@ class OrderConfirmed:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderConfirmed
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["order_id"]))
-        s3(self, avro_values.uuid_in(data["user_id"]))
-        s4(self, avro_values.decimal_in(data["total"], 2))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["order_id"]))
+        s3(self, uuid_in(data["user_id"]))
+        s4(self, decimal_in(data["total"], 2))
         s5(self, data["currency"])
         return self
 
@@ -153,15 +162,13 @@ class OrderConfirmed:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderConfirmed
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["order_id"]))
-        s3(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["order_id"]))
+        s3(self, uuid_from_text(data["user_id"]))
         s4(
             self,
-            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(
-                -2, avro_values.EXACT
-            ),
+            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(-2, EXACT),
         )
         s5(self, data["currency"])
         return self
@@ -203,7 +210,7 @@ class OrderLine:
         return {
             "sku": self.sku,
             "quantity": self.quantity,
-            "unit_price": avro_values.decimal_out(self.unit_price, 12, 2),
+            "unit_price": decimal_out(self.unit_price, 12, 2),
         }
 
     @classmethod
@@ -213,7 +220,7 @@ class OrderLine:
         s0, s1, s2 = _SET_OrderLine
         s0(self, data["sku"])
         s1(self, data["quantity"])
-        s2(self, avro_values.decimal_in(data["unit_price"], 2))
+        s2(self, decimal_in(data["unit_price"], 2))
         return self
 
     @classmethod
@@ -226,7 +233,7 @@ class OrderLine:
         s2(
             self,
             decimal.Decimal(int.from_bytes(data["unit_price"], "big", signed=True)).scaleb(
-                -2, avro_values.EXACT
+                -2, EXACT
             ),
         )
         return self
@@ -326,11 +333,11 @@ class OrderPlaced:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
             "lines": list(map(OrderLine.to_primitives, self.lines)),
-            "total": avro_values.decimal_out(self.total, 12, 2),
+            "total": decimal_out(self.total, 12, 2),
             "currency": self.currency,
             "note": self.note,
         }
@@ -340,12 +347,12 @@ class OrderPlaced:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_OrderPlaced
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["order_id"]))
-        s3(self, avro_values.uuid_in(data["user_id"]))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["order_id"]))
+        s3(self, uuid_in(data["user_id"]))
         s4(self, tuple(map(OrderLine.from_dict, data["lines"])))
-        s5(self, avro_values.decimal_in(data["total"], 2))
+        s5(self, decimal_in(data["total"], 2))
         s6(self, data["currency"])
         s7(self, data["note"])
         return self
@@ -355,16 +362,14 @@ class OrderPlaced:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_OrderPlaced
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["order_id"]))
-        s3(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["order_id"]))
+        s3(self, uuid_from_text(data["user_id"]))
         s4(self, tuple(map(OrderLine.from_primitives, data["lines"])))
         s5(
             self,
-            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(
-                -2, avro_values.EXACT
-            ),
+            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(-2, EXACT),
         )
         s6(self, data["currency"])
         s7(self, data["note"])
@@ -461,7 +466,7 @@ class OrderRejected:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
             "reason": self.reason.value,
@@ -473,10 +478,10 @@ class OrderRejected:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderRejected
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["order_id"]))
-        s3(self, avro_values.uuid_in(data["user_id"]))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["order_id"]))
+        s3(self, uuid_in(data["user_id"]))
         s4(self, RejectionReason(data["reason"]))
         s5(self, data["detail"])
         return self
@@ -486,10 +491,10 @@ class OrderRejected:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderRejected
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["order_id"]))
-        s3(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["order_id"]))
+        s3(self, uuid_from_text(data["user_id"]))
         s4(self, _RejectionReason_BY_SYMBOL[data["reason"]])
         s5(self, data["detail"])
         return self

@@ -22,7 +22,16 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
-from accord.runtime import avro_values
+from accord.runtime.avro_values import (
+    EXACT,
+    decimal_in,
+    decimal_out,
+    timestamp_from_millis,
+    timestamp_millis_in,
+    timestamp_millis_out,
+    uuid_from_text,
+    uuid_in,
+)
 from accord.runtime.events import EventType
 
 
@@ -142,10 +151,10 @@ class OrderConfirmed:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
-            "total": avro_values.decimal_out(self.total, 12, 2),
+            "total": decimal_out(self.total, 12, 2),
             "currency": self.currency,
         }
 
@@ -154,11 +163,11 @@ class OrderConfirmed:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderConfirmed
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["order_id"]))
-        s3(self, avro_values.uuid_in(data["user_id"]))
-        s4(self, avro_values.decimal_in(data["total"], 2))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["order_id"]))
+        s3(self, uuid_in(data["user_id"]))
+        s4(self, decimal_in(data["total"], 2))
         s5(self, data["currency"])
         return self
 
@@ -167,15 +176,13 @@ class OrderConfirmed:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderConfirmed
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["order_id"]))
-        s3(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["order_id"]))
+        s3(self, uuid_from_text(data["user_id"]))
         s4(
             self,
-            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(
-                -2, avro_values.EXACT
-            ),
+            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(-2, EXACT),
         )
         s5(self, data["currency"])
         return self
@@ -217,7 +224,7 @@ class OrderLine:
         return {
             "sku": self.sku,
             "quantity": self.quantity,
-            "unit_price": avro_values.decimal_out(self.unit_price, 12, 2),
+            "unit_price": decimal_out(self.unit_price, 12, 2),
         }
 
     @classmethod
@@ -227,7 +234,7 @@ class OrderLine:
         s0, s1, s2 = _SET_OrderLine
         s0(self, data["sku"])
         s1(self, data["quantity"])
-        s2(self, avro_values.decimal_in(data["unit_price"], 2))
+        s2(self, decimal_in(data["unit_price"], 2))
         return self
 
     @classmethod
@@ -240,7 +247,7 @@ class OrderLine:
         s2(
             self,
             decimal.Decimal(int.from_bytes(data["unit_price"], "big", signed=True)).scaleb(
-                -2, avro_values.EXACT
+                -2, EXACT
             ),
         )
         return self
@@ -340,11 +347,11 @@ class OrderPlaced:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
             "lines": list(map(OrderLine.to_primitives, self.lines)),
-            "total": avro_values.decimal_out(self.total, 12, 2),
+            "total": decimal_out(self.total, 12, 2),
             "currency": self.currency,
             "note": self.note,
         }
@@ -354,12 +361,12 @@ class OrderPlaced:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_OrderPlaced
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["order_id"]))
-        s3(self, avro_values.uuid_in(data["user_id"]))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["order_id"]))
+        s3(self, uuid_in(data["user_id"]))
         s4(self, tuple(map(OrderLine.from_dict, data["lines"])))
-        s5(self, avro_values.decimal_in(data["total"], 2))
+        s5(self, decimal_in(data["total"], 2))
         s6(self, data["currency"])
         s7(self, data["note"])
         return self
@@ -369,16 +376,14 @@ class OrderPlaced:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_OrderPlaced
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["order_id"]))
-        s3(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["order_id"]))
+        s3(self, uuid_from_text(data["user_id"]))
         s4(self, tuple(map(OrderLine.from_primitives, data["lines"])))
         s5(
             self,
-            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(
-                -2, avro_values.EXACT
-            ),
+            decimal.Decimal(int.from_bytes(data["total"], "big", signed=True)).scaleb(-2, EXACT),
         )
         s6(self, data["currency"])
         s7(self, data["note"])
@@ -475,7 +480,7 @@ class OrderRejected:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "order_id": str(self.order_id),
             "user_id": str(self.user_id),
             "reason": self.reason.value,
@@ -487,10 +492,10 @@ class OrderRejected:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderRejected
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["order_id"]))
-        s3(self, avro_values.uuid_in(data["user_id"]))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["order_id"]))
+        s3(self, uuid_in(data["user_id"]))
         s4(self, RejectionReason(data["reason"]))
         s5(self, data["detail"])
         return self
@@ -500,10 +505,10 @@ class OrderRejected:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5 = _SET_OrderRejected
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["order_id"]))
-        s3(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["order_id"]))
+        s3(self, uuid_from_text(data["user_id"]))
         s4(self, _RejectionReason_BY_SYMBOL[data["reason"]])
         s5(self, data["detail"])
         return self
@@ -741,7 +746,7 @@ class UserCreated:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "user_id": str(self.user_id),
             "version": self.version,
             "email": self.email,
@@ -755,9 +760,9 @@ class UserCreated:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_UserCreated
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["user_id"]))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
@@ -770,9 +775,9 @@ class UserCreated:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_UserCreated
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
@@ -891,7 +896,7 @@ class UserUpdated:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "user_id": str(self.user_id),
             "version": self.version,
             "email": self.email,
@@ -906,9 +911,9 @@ class UserUpdated:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET_UserUpdated
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["user_id"]))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
@@ -922,9 +927,9 @@ class UserUpdated:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET_UserUpdated
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])

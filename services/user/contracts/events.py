@@ -18,7 +18,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
-from accord.runtime import avro_values
+from accord.runtime.avro_values import (
+    timestamp_from_millis,
+    timestamp_millis_in,
+    timestamp_millis_out,
+    uuid_from_text,
+    uuid_in,
+)
 from accord.runtime.events import EventType
 
 
@@ -126,7 +132,7 @@ class UserCreated:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "user_id": str(self.user_id),
             "version": self.version,
             "email": self.email,
@@ -140,9 +146,9 @@ class UserCreated:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_UserCreated
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["user_id"]))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
@@ -155,9 +161,9 @@ class UserCreated:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7 = _SET_UserCreated
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
@@ -276,7 +282,7 @@ class UserUpdated:
         milliseconds, decimal bytes...): what accord's serde writes."""
         return {
             "event_id": str(self.event_id),
-            "occurred_at": avro_values.timestamp_millis_out(self.occurred_at),
+            "occurred_at": timestamp_millis_out(self.occurred_at),
             "user_id": str(self.user_id),
             "version": self.version,
             "email": self.email,
@@ -291,9 +297,9 @@ class UserUpdated:
         """The inverse of :meth:`to_dict` (logical values may also be primitives)."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET_UserUpdated
-        s0(self, avro_values.uuid_in(data["event_id"]))
-        s1(self, avro_values.timestamp_millis_in(data["occurred_at"]))
-        s2(self, avro_values.uuid_in(data["user_id"]))
+        s0(self, uuid_in(data["event_id"]))
+        s1(self, timestamp_millis_in(data["occurred_at"]))
+        s2(self, uuid_in(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])
@@ -307,9 +313,9 @@ class UserUpdated:
         """The inverse of :meth:`to_primitives`: what accord's serde reads."""
         self = object.__new__(cls)
         s0, s1, s2, s3, s4, s5, s6, s7, s8 = _SET_UserUpdated
-        s0(self, avro_values.uuid_from_text(data["event_id"]))
-        s1(self, avro_values.timestamp_from_millis(data["occurred_at"]))
-        s2(self, avro_values.uuid_from_text(data["user_id"]))
+        s0(self, uuid_from_text(data["event_id"]))
+        s1(self, timestamp_from_millis(data["occurred_at"]))
+        s2(self, uuid_from_text(data["user_id"]))
         s3(self, data["version"])
         s4(self, data["email"])
         s5(self, data["full_name"])

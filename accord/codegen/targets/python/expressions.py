@@ -87,6 +87,7 @@ class Expressions:
     imports: set[str] = field(default_factory=set)
     _helper_names: dict[tuple[str, str, TypeRef], str] = field(default_factory=dict)
     enum_maps: set[str] = field(default_factory=set)  # enums looked up by symbol
+    avro_values: set[str] = field(default_factory=set)  # names used from accord.runtime
 
     # -- annotations ------------------------------------------------------------------------
 
@@ -136,9 +137,8 @@ class Expressions:
         if isinstance(t, Named):
             decl = self.decls[t.name]
             if isinstance(decl, FixedDecl):
-                self.imports.add("avro_values")
                 args = f"{decl.size}, {decl.precision}, {decl.scale}"
-                return f"avro_values.decimal_fixed_out({expr}, {args})"
+                return f"{self._av('decimal_fixed_out')}({expr}, {args})"
             if isinstance(decl, EnumDecl):
                 return f"{expr}.value"
             return f"{expr}.to_primitives()" if fmt == "AVRO_PRIMITIVES" else f"{expr}.to_dict()"
@@ -227,20 +227,24 @@ class Expressions:
             return _AVRO_PRIMITIVE[t.wire]
         return None
 
+    def _av(self, name: str) -> str:
+        """A function or constant of :mod:`accord.runtime.avro_values`, imported by name
+        (a global lookup is cheaper than a module attribute on the hot path)."""
+        self.avro_values.add(name)
+        return name
+
     def _avro_out(self, t: Logical, expr: str) -> str:
         if t.kind == "uuid":
             return f"str({expr})"
-        self.imports.add("avro_values")
         if t.kind == "decimal":
-            return f"avro_values.decimal_out({expr}, {t.precision}, {t.scale})"
+            return f"{self._av('decimal_out')}({expr}, {t.precision}, {t.scale})"
         if t.kind == "date":
-            return f"avro_values.date_out({expr})"
-        return f"avro_values.{t.wire.replace('-', '_')}_out({expr})"
+            return f"{self._av('date_out')}({expr})"
+        return f"{self._av(t.wire.replace('-', '_') + '_out')}({expr})"
 
     def _avro_in(self, t: TypeRef, expr: str, *, strict: bool) -> str:
         """The logical value of an Avro primitive; ``strict``: only the primitive (faster),
         else also the object fastavro's logical readers give."""
-        self.imports.add("avro_values")
         if isinstance(t, Named):
             decl = self.decls[t.name]
             assert isinstance(decl, FixedDecl)
@@ -250,11 +254,11 @@ class Expressions:
             if strict:  # written out: four calls fewer per value on the hot path
                 self.imports.add("decimal")
                 unscaled = f'int.from_bytes({expr}, "big", signed=True)'
-                return f"decimal.Decimal({unscaled}).scaleb({-t.scale}, avro_values.EXACT)"
-            return f"avro_values.decimal_in({expr}, {t.scale})"
+                return f"decimal.Decimal({unscaled}).scaleb({-t.scale}, {self._av('EXACT')})"
+            return f"{self._av('decimal_in')}({expr}, {t.scale})"
         if not strict:
             name = t.kind if t.kind in ("uuid", "date") else t.wire.replace("-", "_")
-            return f"avro_values.{name}_in({expr})"
+            return f"{self._av(name + '_in')}({expr})"
         strict_names = {
             "uuid": "uuid_from_text",
             "date": "date_from_days",
@@ -265,7 +269,7 @@ class Expressions:
             "local-timestamp-millis": "local_timestamp_from_millis",
             "local-timestamp-micros": "local_timestamp_from_micros",
         }
-        return f"avro_values.{strict_names.get(t.wire, strict_names.get(t.kind, ''))}({expr})"
+        return f"{self._av(strict_names.get(t.wire) or strict_names[t.kind])}({expr})"
 
     # -- from wire --------------------------------------------------------------------------
 

@@ -182,8 +182,9 @@ def _events_module(spec: ServiceSpec) -> dict[str, Any]:
     if typing_names:
         froms.append(f"from typing import {', '.join(typing_names)}")
     accord_imports = ["from accord.runtime.events import EventType"]
-    if "avro_values" in ex.imports:
-        accord_imports.insert(0, "from accord.runtime import avro_values")
+    if ex.avro_values:
+        names = ", ".join(sorted(ex.avro_values))
+        accord_imports.insert(0, f"from accord.runtime.avro_values import {names}")
     exports = [d.name for d in spec.decls if isinstance(d, (EnumDecl, Record))]
     return {
         "doc": naming.docstring(_events_doc(spec), 0),

@@ -19,7 +19,32 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, cast
 
-from accord.runtime import avro_values
+from accord.runtime.avro_values import (
+    EXACT,
+    date_from_days,
+    date_in,
+    date_out,
+    decimal_fixed_out,
+    decimal_in,
+    decimal_out,
+    local_timestamp_from_millis,
+    local_timestamp_millis_in,
+    local_timestamp_millis_out,
+    time_from_micros,
+    time_from_millis,
+    time_micros_in,
+    time_micros_out,
+    time_millis_in,
+    time_millis_out,
+    timestamp_from_micros,
+    timestamp_from_millis,
+    timestamp_micros_in,
+    timestamp_micros_out,
+    timestamp_millis_in,
+    timestamp_millis_out,
+    uuid_from_text,
+    uuid_in,
+)
 from accord.runtime.events import EventType
 
 
@@ -343,14 +368,14 @@ class Kitchen:
             "label": self.label,
             "blob": self.blob,
             "digest": self.digest,
-            "amount": avro_values.decimal_out(self.amount, 9, 3),
-            "fixed_amount": avro_values.decimal_fixed_out(self.fixed_amount, 8, 12, 2),
-            "day": avro_values.date_out(self.day),
-            "at_ms": avro_values.time_millis_out(self.at_ms),
-            "at_us": avro_values.time_micros_out(self.at_us),
-            "ts_ms": avro_values.timestamp_millis_out(self.ts_ms),
-            "ts_us": avro_values.timestamp_micros_out(self.ts_us),
-            "local_ms": avro_values.local_timestamp_millis_out(self.local_ms),
+            "amount": decimal_out(self.amount, 9, 3),
+            "fixed_amount": decimal_fixed_out(self.fixed_amount, 8, 12, 2),
+            "day": date_out(self.day),
+            "at_ms": time_millis_out(self.at_ms),
+            "at_us": time_micros_out(self.at_us),
+            "ts_ms": timestamp_millis_out(self.ts_ms),
+            "ts_us": timestamp_micros_out(self.ts_us),
+            "local_ms": local_timestamp_millis_out(self.local_ms),
             "color": self.color.value,
             "tags": self.tags,
             "scores": self.scores,
@@ -404,7 +429,7 @@ class Kitchen:
             s29,
             s30,
         ) = _SET_Kitchen
-        s0(self, avro_values.uuid_in(data["id"]))
+        s0(self, uuid_in(data["id"]))
         s1(self, data["flag"])
         s2(self, data["small"])
         s3(self, data["big"])
@@ -413,14 +438,14 @@ class Kitchen:
         s6(self, data["label"])
         s7(self, data["blob"])
         s8(self, data["digest"])
-        s9(self, avro_values.decimal_in(data["amount"], 3))
-        s10(self, avro_values.decimal_in(data["fixed_amount"], 2))
-        s11(self, avro_values.date_in(data["day"]))
-        s12(self, avro_values.time_millis_in(data["at_ms"]))
-        s13(self, avro_values.time_micros_in(data["at_us"]))
-        s14(self, avro_values.timestamp_millis_in(data["ts_ms"]))
-        s15(self, avro_values.timestamp_micros_in(data["ts_us"]))
-        s16(self, avro_values.local_timestamp_millis_in(data["local_ms"]))
+        s9(self, decimal_in(data["amount"], 3))
+        s10(self, decimal_in(data["fixed_amount"], 2))
+        s11(self, date_in(data["day"]))
+        s12(self, time_millis_in(data["at_ms"]))
+        s13(self, time_micros_in(data["at_us"]))
+        s14(self, timestamp_millis_in(data["ts_ms"]))
+        s15(self, timestamp_micros_in(data["ts_us"]))
+        s16(self, local_timestamp_millis_in(data["local_ms"]))
         s17(self, Color(data["color"]))
         s18(self, tuple(data["tags"]))
         s19(self, data["scores"])
@@ -474,7 +499,7 @@ class Kitchen:
             s29,
             s30,
         ) = _SET_Kitchen
-        s0(self, avro_values.uuid_from_text(data["id"]))
+        s0(self, uuid_from_text(data["id"]))
         s1(self, data["flag"])
         s2(self, data["small"])
         s3(self, data["big"])
@@ -485,22 +510,20 @@ class Kitchen:
         s8(self, data["digest"])
         s9(
             self,
-            decimal.Decimal(int.from_bytes(data["amount"], "big", signed=True)).scaleb(
-                -3, avro_values.EXACT
-            ),
+            decimal.Decimal(int.from_bytes(data["amount"], "big", signed=True)).scaleb(-3, EXACT),
         )
         s10(
             self,
             decimal.Decimal(int.from_bytes(data["fixed_amount"], "big", signed=True)).scaleb(
-                -2, avro_values.EXACT
+                -2, EXACT
             ),
         )
-        s11(self, avro_values.date_from_days(data["day"]))
-        s12(self, avro_values.time_from_millis(data["at_ms"]))
-        s13(self, avro_values.time_from_micros(data["at_us"]))
-        s14(self, avro_values.timestamp_from_millis(data["ts_ms"]))
-        s15(self, avro_values.timestamp_from_micros(data["ts_us"]))
-        s16(self, avro_values.local_timestamp_from_millis(data["local_ms"]))
+        s11(self, date_from_days(data["day"]))
+        s12(self, time_from_millis(data["at_ms"]))
+        s13(self, time_from_micros(data["at_us"]))
+        s14(self, timestamp_from_millis(data["ts_ms"]))
+        s15(self, timestamp_from_micros(data["ts_us"]))
+        s16(self, local_timestamp_from_millis(data["local_ms"]))
         s17(self, _Color_BY_SYMBOL[data["color"]])
         s18(self, tuple(data["tags"]))
         s19(self, data["scores"])
@@ -636,7 +659,7 @@ def _dump_8(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, decimal.Decimal):
-        return ("test.constructs.Money", avro_values.decimal_fixed_out(value, 8, 12, 2))
+        return ("test.constructs.Money", decimal_fixed_out(value, 8, 12, 2))
     return value
 
 
@@ -695,7 +718,7 @@ def _load_3(value: Any) -> decimal.Decimal | str | None:
     if isinstance(value, tuple):
         name, inner = value
         if name == "test.constructs.Money":
-            return avro_values.decimal_in(inner, 2)
+            return decimal_in(inner, 2)
         raise ValueError(f"unexpected union branch {name!r}")
     return cast("decimal.Decimal | str | None", value)
 
@@ -762,9 +785,7 @@ def _load_8(value: Any) -> decimal.Decimal | str | None:
     if isinstance(value, tuple):
         name, inner = value
         if name == "test.constructs.Money":
-            return decimal.Decimal(int.from_bytes(inner, "big", signed=True)).scaleb(
-                -2, avro_values.EXACT
-            )
+            return decimal.Decimal(int.from_bytes(inner, "big", signed=True)).scaleb(-2, EXACT)
         raise ValueError(f"unexpected union branch {name!r}")
     return cast("decimal.Decimal | str | None", value)
 

@@ -18,7 +18,11 @@ import enum
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, cast
 
-from accord.runtime import avro_values
+from accord.runtime.avro_values import (
+    timestamp_from_millis,
+    timestamp_millis_in,
+    timestamp_millis_out,
+)
 from accord.runtime.events import EventType
 
 
@@ -1984,7 +1988,7 @@ class Class:
             "EVENT_NAME": self.event_name,
             "to_dict": self.to_dict_,
             "kafka_key": self.kafka_key_,
-            "datetime": avro_values.timestamp_millis_out(self.datetime_),
+            "datetime": timestamp_millis_out(self.datetime_),
             "dataclasses": self.dataclasses_,
             "None": self.none.value,
             "first_item": self.first_item.to_primitives(),
@@ -2040,7 +2044,7 @@ class Class:
         s13(self, data["EVENT_NAME"])
         s14(self, data["to_dict"])
         s15(self, data["kafka_key"])
-        s16(self, avro_values.timestamp_millis_in(data["datetime"]))
+        s16(self, timestamp_millis_in(data["datetime"]))
         s17(self, data["dataclasses"])
         s18(self, Keywords(data["None"]))
         s19(self, Item.from_dict(data["first_item"]))
@@ -2096,7 +2100,7 @@ class Class:
         s13(self, data["EVENT_NAME"])
         s14(self, data["to_dict"])
         s15(self, data["kafka_key"])
-        s16(self, avro_values.timestamp_from_millis(data["datetime"]))
+        s16(self, timestamp_from_millis(data["datetime"]))
         s17(self, data["dataclasses"])
         s18(self, _Keywords_BY_SYMBOL[data["None"]])
         s19(self, Item.from_primitives(data["first_item"]))
