@@ -29,6 +29,7 @@ PRIMITIVES = frozenset(["null", "boolean", "int", "long", "float", "double", "by
 NAMED = frozenset(["record", "error", "enum", "fixed"])
 COMPLEX = NAMED | {"array", "map"}
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAMESPACE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 INT_RANGE = (-(2**31), 2**31 - 1)
 LONG_RANGE = (-(2**63), 2**63 - 1)
 
@@ -75,18 +76,20 @@ def top_level_name(data: Any) -> str:
 
 @dataclass
 class _Validator:
-    problems: list[Problem] = field(default_factory=list)
+    # Problems as (lazy pointer, message, fix): pointers are spelt out only for the problems.
+    problems: list[tuple[jp.Lazy, str, str | None]] = field(default_factory=list)
     named: dict[str, Any] = field(default_factory=dict)
     # Accept what Avro Java accepts: `[]` unions, records without a name (built in code),
     # invalid logical types (ignored).
     lenient: bool = False
 
-    def error(self, pointer: str, message: str, fix: str | None = None) -> None:
-        self.problems.append(Problem(pointer, message, fix))
+    def error(self, pointer: jp.Lazy, message: str, fix: str | None = None) -> None:
+        self.problems.append((pointer, message, fix))
 
-    def schema(self, node: Any, ptr: str, namespace: str | None) -> None:
+    def schema(self, node: Any, ptr: jp.Lazy, namespace: str | None) -> None:
         if isinstance(node, str):
-            self.reference(node, ptr, namespace)
+            if node not in PRIMITIVES:
+                self.reference(node, ptr, namespace)
         elif isinstance(node, list):
             self.union(node, ptr, namespace)
         elif isinstance(node, dict):
@@ -98,7 +101,7 @@ class _Validator:
                 'write a type such as "string" or {"type": "record", ...}',
             )
 
-    def reference(self, name: str, ptr: str, namespace: str | None) -> None:
+    def reference(self, name: str, ptr: jp.Lazy, namespace: str | None) -> None:
         if name in PRIMITIVES:
             return
         if name in COMPLEX:
@@ -126,12 +129,12 @@ class _Validator:
             return self.named[f"{namespace}.{name}"]
         return self.named.get(name)
 
-    def union(self, node: list[Any], ptr: str, namespace: str | None) -> None:
+    def union(self, node: list[Any], ptr: jp.Lazy, namespace: str | None) -> None:
         if not node and not self.lenient:
             self.error(ptr, "a union needs at least one branch")
         seen: dict[str, int] = {}
         for i, branch in enumerate(node):
-            bptr = jp.join(ptr, i)
+            bptr = (ptr, i)
             if isinstance(branch, list):
                 self.error(bptr, "a union cannot directly contain another union")
                 continue
@@ -162,22 +165,23 @@ class _Validator:
                 return t
         return None
 
-    def complex(self, node: dict[str, Any], ptr: str, namespace: str | None) -> None:
-        t = node.get("type")
+    def complex(self, node: dict[str, Any], ptr: jp.Lazy, namespace: str | None) -> None:
         if "type" not in node:
             self.error(ptr, 'schema object has no "type"', 'add "type": "record" (or another type)')
             return
+        t = node["type"]
         if isinstance(t, (dict, list)):
             # {"type": {"type": "string"}} is legal Avro: the attributes wrap a nested schema.
-            self.schema(t, jp.join(ptr, "type"), namespace)
+            self.schema(t, (ptr, "type"), namespace)
             return
         if not isinstance(t, str):
-            self.error(jp.join(ptr, "type"), f'"type" must be a string, not {_kind(t)}')
+            self.error((ptr, "type"), f'"type" must be a string, not {_kind(t)}')
             return
         if t in PRIMITIVES:
-            self.logical(node, ptr, t)
+            if t == "bytes" and not self.lenient and "logicalType" in node:
+                self.logical(node, ptr, t)  # only decimal on bytes has rules to check
             return
-        if t in ("record", "error"):
+        if t == "record" or t == "error":
             self.record(node, ptr, namespace)
         elif t == "enum":
             self.enum(node, ptr, namespace)
@@ -187,30 +191,30 @@ class _Validator:
             if "items" not in node:
                 self.error(ptr, 'array schema has no "items"', 'add "items": <type>')
             else:
-                self.schema(node["items"], jp.join(ptr, "items"), namespace)
+                self.schema(node["items"], (ptr, "items"), namespace)
         elif t == "map":
             if "values" not in node:
                 self.error(ptr, 'map schema has no "values"', 'add "values": <type>')
             else:
-                self.schema(node["values"], jp.join(ptr, "values"), namespace)
+                self.schema(node["values"], (ptr, "values"), namespace)
         else:
-            self.reference(t, jp.join(ptr, "type"), namespace)
+            self.reference(t, (ptr, "type"), namespace)
 
-    def define(self, node: dict[str, Any], ptr: str, namespace: str | None) -> str | None:
+    def define(self, node: dict[str, Any], ptr: jp.Lazy, namespace: str | None) -> str | None:
         """Register a named type; returns its namespace for nested definitions."""
         name = node.get("name")
         if name is None and self.lenient and node.get("type") in ("record", "error"):
             return namespace  # an anonymous record, as Avro Java builds them in code
         if not isinstance(name, str):
             self.error(
-                ptr if "name" not in node else jp.join(ptr, "name"),
+                ptr if "name" not in node else (ptr, "name"),
                 f'a {node.get("type")} needs a string "name"',
                 'add "name": "MyType"',
             )
             return namespace
         ns = node.get("namespace", None if "." in name else namespace)
         if ns is not None and not isinstance(ns, str):
-            self.error(jp.join(ptr, "namespace"), '"namespace" must be a string')
+            self.error((ptr, "namespace"), '"namespace" must be a string')
             ns = namespace
         if "." in name:
             ns, simple = split_fullname(name)
@@ -218,26 +222,24 @@ class _Validator:
             simple = name
         if not NAME_RE.match(simple):
             self.error(
-                jp.join(ptr, "name"),
+                (ptr, "name"),
                 f"invalid name {simple!r}: Avro names start with a letter or _ and hold only"
                 " letters, digits and _",
             )
-        if ns:
+        if ns and not NAMESPACE_RE.match(ns):  # then some dotted part is not a name
             for part in ns.split("."):
                 if not NAME_RE.match(part):
                     self.error(
-                        jp.join(ptr, "namespace" if "namespace" in node else "name"),
+                        (ptr, "namespace" if "namespace" in node else "name"),
                         f"invalid namespace {ns!r}: each dotted part must be an Avro name",
                     )
                     break
         full = fullname(simple, ns)
         if full in PRIMITIVES:
-            self.error(
-                jp.join(ptr, "name"), f"{full!r} is a primitive type name and cannot be redefined"
-            )
+            self.error((ptr, "name"), f"{full!r} is a primitive type name and cannot be redefined")
         elif full in self.named:
             self.error(
-                jp.join(ptr, "name"),
+                (ptr, "name"),
                 f"type {full!r} is defined twice",
                 "define a named type once and refer to it by name afterwards",
             )
@@ -245,89 +247,113 @@ class _Validator:
             self.named[full] = node
         return ns or None
 
-    def record(self, node: dict[str, Any], ptr: str, namespace: str | None) -> None:
+    def record(self, node: dict[str, Any], ptr: jp.Lazy, namespace: str | None) -> None:
         ns = self.define(node, ptr, namespace)
         fields = node.get("fields")
         if not isinstance(fields, list):
             self.error(
-                ptr if "fields" not in node else jp.join(ptr, "fields"),
+                ptr if "fields" not in node else (ptr, "fields"),
                 'a record needs a "fields" list',
                 'add "fields": [] with one object per field',
             )
             return
+        problems = self.problems
         names: dict[str, int] = {}
+        fields_ptr = (ptr, "fields")
+        match = NAME_RE.match
+        # Every field runs this loop: the common case (a new valid name, a primitive or an
+        # object type) takes the shortest path; the others go through the general checks.
         for i, f in enumerate(fields):
-            fptr = jp.join(ptr, "fields", i)
             if not isinstance(f, dict):
-                self.error(fptr, f"a field must be an object, not {_kind(f)}")
+                self.error((fields_ptr, i), f"a field must be an object, not {_kind(f)}")
                 continue
             fname = f.get("name")
-            if not isinstance(fname, str):
-                self.error(fptr, 'field has no string "name"', 'add "name": "my_field"')
-            elif not NAME_RE.match(fname):
-                self.error(jp.join(fptr, "name"), f"invalid field name {fname!r}")
-            elif fname in names:
-                self.error(
-                    jp.join(fptr, "name"),
-                    f"field {fname!r} appears twice in record (first at index {names[fname]})",
-                )
-            else:
+            if type(fname) is str and fname not in names and match(fname):
                 names[fname] = i
+            else:
+                self.field_name(fname, names, (fields_ptr, i), i)
             if "type" not in f:
                 self.error(
-                    fptr, f'field {fname!r} has no "type"', 'add "type": "string" (or another type)'
+                    (fields_ptr, i),
+                    f'field {fname!r} has no "type"',
+                    'add "type": "string" (or another type)',
                 )
                 continue
-            before = len(self.problems)
-            self.schema(f["type"], jp.join(fptr, "type"), ns)
-            if "default" in f and len(self.problems) == before:
-                err = self.default_error(f["type"], f["default"], ns)
+            ftype = f["type"]
+            before = len(problems)
+            if type(ftype) is str:
+                if ftype not in PRIMITIVES:
+                    self.reference(ftype, ((fields_ptr, i), "type"), ns)
+            elif type(ftype) is dict:
+                self.complex(ftype, ((fields_ptr, i), "type"), ns)
+            else:
+                self.schema(ftype, ((fields_ptr, i), "type"), ns)
+            if "default" in f and len(problems) == before:
+                default = f["default"]
+                # The usual optional field (["null", ...] defaulting to null) is right as is.
+                usual = default is None and type(ftype) is list and ftype and ftype[0] == "null"
+                err = None if usual else self.default_error(ftype, default, ns)
                 if err:
                     self.error(
-                        jp.join(fptr, "default"),
+                        ((fields_ptr, i), "default"),
                         f"default of field {fname!r} does not match its type: {err}",
                         "for a union the default must match the first branch;"
                         " put that branch first",
                     )
-            order = f.get("order")
-            if order is not None and order not in ("ascending", "descending", "ignore"):
-                self.error(jp.join(fptr, "order"), f"invalid order {order!r}")
+            if "order" in f:
+                order = f["order"]
+                if order is not None and order not in ("ascending", "descending", "ignore"):
+                    self.error(((fields_ptr, i), "order"), f"invalid order {order!r}")
 
-    def enum(self, node: dict[str, Any], ptr: str, namespace: str | None) -> None:
+    def field_name(self, fname: Any, names: dict[str, int], fptr: jp.Lazy, i: int) -> None:
+        """Check a field name that is not a new valid name (or register it)."""
+        if not isinstance(fname, str):
+            self.error(fptr, 'field has no string "name"', 'add "name": "my_field"')
+        elif not NAME_RE.match(fname):
+            self.error((fptr, "name"), f"invalid field name {fname!r}")
+        elif fname in names:
+            self.error(
+                (fptr, "name"),
+                f"field {fname!r} appears twice in record (first at index {names[fname]})",
+            )
+        else:
+            names[fname] = i
+
+    def enum(self, node: dict[str, Any], ptr: jp.Lazy, namespace: str | None) -> None:
         self.define(node, ptr, namespace)
         symbols = node.get("symbols")
         if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
             self.error(
-                ptr if "symbols" not in node else jp.join(ptr, "symbols"),
+                ptr if "symbols" not in node else (ptr, "symbols"),
                 'an enum needs a "symbols" list of strings',
             )
             return
         seen: set[str] = set()
         for i, s in enumerate(symbols):
             if not NAME_RE.match(s):
-                self.error(jp.join(ptr, "symbols", i), f"invalid enum symbol {s!r}")
+                self.error(((ptr, "symbols"), i), f"invalid enum symbol {s!r}")
             if s in seen:
-                self.error(jp.join(ptr, "symbols", i), f"enum symbol {s!r} appears twice")
+                self.error(((ptr, "symbols"), i), f"enum symbol {s!r} appears twice")
             seen.add(s)
         if "default" in node and node["default"] not in seen:
             self.error(
-                jp.join(ptr, "default"),
+                (ptr, "default"),
                 f"enum default {node['default']!r} is not one of its symbols",
                 "use one of: " + ", ".join(symbols),
             )
 
-    def fixed(self, node: dict[str, Any], ptr: str, namespace: str | None) -> None:
+    def fixed(self, node: dict[str, Any], ptr: jp.Lazy, namespace: str | None) -> None:
         self.define(node, ptr, namespace)
         size = node.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             self.error(
-                ptr if "size" not in node else jp.join(ptr, "size"),
+                ptr if "size" not in node else (ptr, "size"),
                 'a fixed needs a non-negative integer "size"',
             )
             return
         self.logical(node, ptr, "fixed")
 
-    def logical(self, node: dict[str, Any], ptr: str, base: str) -> None:
+    def logical(self, node: dict[str, Any], ptr: jp.Lazy, base: str) -> None:
         if self.lenient:
             return  # Avro Java ignores an invalid logical type and reads the base type
         if node.get("logicalType") != "decimal" or base not in ("bytes", "fixed"):
@@ -335,20 +361,18 @@ class _Validator:
         precision, scale = node.get("precision"), node.get("scale", 0)
         if not isinstance(precision, int) or isinstance(precision, bool) or precision <= 0:
             self.error(
-                jp.join(ptr, "precision") if "precision" in node else ptr,
+                (ptr, "precision") if "precision" in node else ptr,
                 "decimal needs a positive integer precision",
                 'add "precision": 12 (digits in all), and "scale": 2 (digits after the point)',
             )
             return
         if not isinstance(scale, int) or isinstance(scale, bool) or not 0 <= scale <= precision:
-            self.error(
-                jp.join(ptr, "scale"), "decimal scale must be an integer from 0 to precision"
-            )
+            self.error((ptr, "scale"), "decimal scale must be an integer from 0 to precision")
         if base == "fixed":
             size = node["size"]
             if precision > math.floor(math.log10(2) * (8 * size - 1)):
                 self.error(
-                    jp.join(ptr, "precision"),
+                    (ptr, "precision"),
                     f"decimal precision {precision} does not fit in fixed size {size}",
                 )
 
@@ -474,7 +498,7 @@ def validate(data: Any, known: Iterable[Any] = (), *, lenient: bool = False) -> 
         v.schema(data, "", None)
     except RecursionError:
         v.error("", "schema is nested too deeply to process")
-    return v.problems
+    return [Problem(jp.materialize(ptr), message, fix) for ptr, message, fix in v.problems]
 
 
 def fastavro_parse(data: Any) -> Any:

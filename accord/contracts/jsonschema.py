@@ -7,6 +7,7 @@ as Confluent Schema Registry does.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -56,8 +57,12 @@ def draft_name(data: Any) -> str:
     return DRAFT_NAMES.get(cls, "unknown") if cls else "unknown"
 
 
-def validate(data: Any) -> list[Problem]:
-    """Metaschema violations and unresolvable local ``$ref``s, each with its JSON pointer."""
+def validate(data: Any, text: str | None = None) -> list[Problem]:
+    """Metaschema violations and unresolvable local ``$ref``s, each with its JSON pointer.
+
+    ``text``: the JSON text ``data`` was parsed from, if at hand (it speeds up the ``$ref``
+    check of documents whose references all resolve).
+    """
     if not isinstance(data, (dict, bool)):
         return [
             Problem(
@@ -82,7 +87,7 @@ def validate(data: Any) -> list[Problem]:
         for err in sorted(meta.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
             ptr = jp.from_path(err.absolute_path)
             problems.append(Problem(ptr, f"invalid schema: {_explain(err)}"))
-    if not problems:
+    if not problems and not (text is not None and _refs_resolve(data, text)):
         problems.extend(_check_refs(data))
     return problems
 
@@ -119,37 +124,80 @@ def _explain(err: jsonschema.ValidationError) -> str:
     return f"{where}: {err.message}"
 
 
+_REF_KEYS = ("$ref", "$dynamicRef")
+# Keywords whose values are data, not subschemas: a "$ref" inside them is not a reference.
+_DATA_KEYWORDS = frozenset(["enum", "const", "examples", "default"])
+
+
+# A "$ref" / "$dynamicRef" member whose value is a plain string (no escapes).
+_PLAIN_REF = re.compile(r'"\$(?:dynamicR|r)ef"[ \t\n\r]*:[ \t\n\r]*"([^"\\]*)"')
+
+
+def _local_target(value: str) -> str | None:
+    """The pointer a ``$ref`` value names in its own document ("#", "#/..."), else None."""
+    if value.startswith("#") and (value[1:2] == "/" or value == "#"):
+        return unquote(value[1:])
+    return None
+
+
+def _refs_resolve(root: Any, text: str) -> bool:
+    """Whether every reference in ``text`` is a plain string whose local target exists.
+
+    Then :func:`_check_refs` cannot find a broken one, and its walk of every node is skipped.
+    Texts where a reference may hide (a ``\\u`` escape could spell a key, a value with
+    escapes, a ``"$ref"`` that is not a member with a string value) answer False.
+    """
+    if "\\u" in text:
+        return False
+    values = _PLAIN_REF.findall(text)
+    if len(values) != text.count('"$ref"') + text.count('"$dynamicRef"'):
+        return False
+    for value in set(values):
+        target = _local_target(value)
+        if target is not None:
+            try:
+                jp.resolve(root, target)
+            except KeyError:
+                return False
+    return True
+
+
 def _check_refs(root: Any) -> list[Problem]:
     problems: list[Problem] = []
+    resolved: dict[str, bool] = {}  # target -> resolves (documents repeat the same $ref)
 
-    def walk(node: Any, ptr: str) -> None:
+    def resolves(target: str) -> bool:
+        if target not in resolved:
+            try:
+                jp.resolve(root, target)
+                resolved[target] = True
+            except KeyError:
+                resolved[target] = False
+        return resolved[target]
+
+    def walk(node: Any, ptr: jp.Lazy) -> None:
+        # Pointers stay lazy: only a broken $ref spells its pointer out.
         if isinstance(node, dict):
             for key, value in node.items():
-                if (
-                    key in ("$ref", "$dynamicRef")
-                    and isinstance(value, str)
-                    and value.startswith("#")
-                ):
-                    target = value[1:]
-                    if target.startswith("/") or target == "":
-                        try:
-                            jp.resolve(root, unquote(target))
-                        except KeyError:
-                            problems.append(
-                                Problem(
-                                    jp.join(ptr, key),
-                                    f"$ref {value!r} points at nothing in this document",
-                                    "define the target (e.g. under $defs) or fix the pointer",
-                                )
+                if isinstance(value, str):
+                    if (
+                        key in _REF_KEYS
+                        and (target := _local_target(value)) is not None
+                        and (not resolves(target))
+                    ):
+                        problems.append(
+                            Problem(
+                                jp.materialize((ptr, key)),
+                                f"$ref {value!r} points at nothing in this document",
+                                "define the target (e.g. under $defs) or fix the pointer",
                             )
-                elif key not in ("enum", "const", "examples", "default") and isinstance(
-                    value, (dict, list)
-                ):  # only containers can hold a $ref: no pointer is built for scalars
-                    walk(value, jp.join(ptr, key))
+                        )
+                elif isinstance(value, (dict, list)) and key not in _DATA_KEYWORDS:
+                    walk(value, (ptr, key))
         elif isinstance(node, list):
             for i, item in enumerate(node):
                 if isinstance(item, (dict, list)):
-                    walk(item, jp.join(ptr, i))
+                    walk(item, (ptr, i))
 
     walk(root, "")
     return problems

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import orjson
+
 from accord.contracts import avro, jsonschema
 from accord.contracts import pointer as jp
 from accord.contracts.manifest import MANIFEST_NAME, RawManifest, read
@@ -33,11 +35,55 @@ from accord.errors import ManifestError, SchemaError
 
 def display_path(path: Path) -> str:
     """How a path is shown: relative to the working directory when below it."""
+    # What os.path.relpath gives, without its work per call (lint shows thousands of paths).
+    text = os.fspath(path)
+    norm = os.path.normpath(text)
+    if not os.path.isabs(text):
+        if not norm.startswith(".."):
+            return norm
+    elif not norm.startswith("//"):  # POSIX keeps a leading "//": relpath's own case
+        cwd = os.getcwd()
+        if norm == cwd:
+            return "."
+        below = cwd if cwd.endswith(os.sep) else cwd + os.sep
+        return norm[len(below) :] if norm.startswith(below) else str(path)
     try:
         rel = os.path.relpath(path)
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
+
+
+#: Schema formats by file suffix (what :meth:`SchemaFormat.for_path` answers, without a Path).
+_FORMATS = {".avsc": SchemaFormat.AVRO, ".json": SchemaFormat.JSON}
+
+
+class RealPaths:
+    """``Path.resolve()`` for many files, resolving each folder once.
+
+    ``Path.resolve()`` examines every component of every path; the schemas of a repository
+    share a few folders. The result is the same: the folder's real path joined with the file
+    name, itself resolved when the file is a symbolic link. Make one per run: a folder renamed
+    between runs is resolved again.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: Path | str) -> Path:
+        text = os.fspath(path)
+        folder, name = os.path.split(text)
+        if name in ("", ".", ".."):
+            return Path(os.path.realpath(text))
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder or os.curdir)
+        # A Path whose folder is already real is its own answer (Path normalises its text).
+        same = real == folder and isinstance(path, Path)
+        full = text if same else os.path.join(real, name)
+        if os.path.islink(full):
+            return Path(os.path.realpath(full))
+        return path if same and isinstance(path, Path) else Path(full)
 
 
 def find_manifest(start: Path | None = None) -> Path:
@@ -67,8 +113,58 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# orjson turns integers beyond 64 bits into floats: texts with a run of 19+ digits take the
+# standard parser. The table maps every digit to "0" so one substring search finds such a run
+# (colons are deleted in the same pass, which may join two runs: the slow path then, no harm).
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+
+
+def _may_differ(raw: bytes, data: Any) -> bool:
+    """Whether orjson's parse of ``raw`` (UTF-8 JSON) may differ from ``json.loads``'s, or hide
+    a duplicate key.
+
+    A duplicate key loses a member, so the parsed tree holds fewer ``:`` (member separators
+    plus colons inside strings) than the text, unless an escaped colon (``\\u003a``) adds one
+    back; texts with such an escape take the slow path.
+    """
+    if b"\\u003" in raw:
+        return True
+    # One pass: digits become "0" and colons go (their number is the length lost).
+    shape = raw.translate(_DIGITS, b":")
+    if _LONG_NUMBER in shape:
+        return True
+    try:
+        return orjson.dumps(data).count(b":") != len(raw) - len(shape)
+    except orjson.JSONEncodeError:
+        return True
+
+
 def parse_json(text: str, file: str | None) -> tuple[Any, list[Diagnostic]]:
-    """JSON with duplicate keys refused; problems carry the line and column."""
+    """JSON with duplicate keys refused; problems carry the line and column.
+
+    Parses with orjson, and only when that fails, or its result may differ from the standard
+    parser's (see :func:`_may_differ`), again with ``json`` refusing duplicate keys: the result
+    and the problems are always those of ``json.loads``.
+    """
+    return _parse_json(text, None, file)
+
+
+def _parse_json(text: str, raw: bytes | None, file: str | None) -> tuple[Any, list[Diagnostic]]:
+    """:func:`parse_json`; ``raw``: the text's UTF-8 bytes when the caller has them."""
+    try:
+        if raw is None:
+            raw = text.encode()
+        data = orjson.loads(raw)
+    except (orjson.JSONDecodeError, UnicodeEncodeError):
+        pass  # NaN, Infinity, nesting orjson refuses, lone surrogates, invalid JSON: json decides
+    else:
+        if not _may_differ(raw, data):
+            return data, []
+    return _parse_json_strictly(text, file)
+
+
+def _parse_json_strictly(text: str, file: str | None) -> tuple[Any, list[Diagnostic]]:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates), []
     except json.JSONDecodeError as exc:
@@ -118,7 +214,7 @@ def schema_from_data(
             if backstop:
                 found.append(backstop)
     else:
-        found = list(jsonschema.validate(data))
+        found = list(jsonschema.validate(data, text))
     if not found:
         return schema, []
     return None, [
@@ -136,8 +232,16 @@ def read_schema(path: Path, *, file: str | None = None, fmt: SchemaFormat | None
 
 
 def try_read_schema(
-    path: Path, *, file: str | None = None, fmt: SchemaFormat | None = None
+    path: Path,
+    *,
+    file: str | None = None,
+    fmt: SchemaFormat | None = None,
+    real_paths: RealPaths | None = None,
 ) -> tuple[Schema | None, list[Diagnostic]]:
+    """Like :func:`read_schema` but returns ``(schema or None, problems)``.
+
+    ``real_paths`` resolves the schema's absolute path; pass one per run when reading many.
+    """
     shown = file or display_path(path)
 
     def fail(
@@ -145,7 +249,7 @@ def try_read_schema(
     ) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic(code, Severity.ERROR, msg, Location(file=shown), fix=fix)]
 
-    fmt = fmt or SchemaFormat.for_path(path)
+    fmt = fmt or _FORMATS.get(os.path.splitext(path)[1].lower())
     if fmt is None:
         return fail(
             f"cannot tell the schema format of {path.name!r}",
@@ -153,7 +257,7 @@ def try_read_schema(
             "schema-unknown-format",
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        text, raw = _read_text(path)
     except FileNotFoundError:
         return fail(
             f"schema file {shown} does not exist",
@@ -166,12 +270,24 @@ def try_read_schema(
         return fail(f"schema file is not UTF-8 text ({exc.reason} at byte {exc.start})")
     except OSError as exc:
         return fail(f"cannot read schema file: {exc.strerror}")
-    if not text.strip():
+    if not text or text.isspace():
         return fail("schema file is empty", code="json-invalid")
-    data, problems = parse_json(text, shown)
+    data, problems = _parse_json(text, raw, shown)
     if problems:
         return None, problems
-    return schema_from_data(data, fmt, text=text, file=shown, path=path.resolve())
+    real = (real_paths or RealPaths())(path)
+    return schema_from_data(data, fmt, text=text, file=shown, path=real)
+
+
+def _read_text(path: Path) -> tuple[str, bytes | None]:
+    """The file's text as ``path.read_text(encoding="utf-8")`` gives it (universal newlines),
+    and its UTF-8 bytes when they spell exactly that text (no newline was translated)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    text = raw.decode("utf-8")
+    if b"\r" in raw:
+        return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    return text, raw
 
 
 def load(manifest: Path | str | None = None) -> Contracts:
@@ -217,11 +333,12 @@ def _build(raw: RawManifest, root: Path) -> tuple[Contracts | None, list[Diagnos
 
     events: dict[str, Event] = {}
     subjects: dict[str, str] = {}
+    real_paths = RealPaths()
     for name, spec in data.get("events", {}).items():
         eptr = jp.join("/events", name)
-        path = (root / spec["schema"]).resolve()
+        path = real_paths(root / spec["schema"])
         shown = display_path(path)
-        fmt = SchemaFormat.for_path(path)
+        fmt = _FORMATS.get(os.path.splitext(path)[1].lower())
         if fmt is None:
             problems.append(
                 raw.problem(
@@ -242,7 +359,7 @@ def _build(raw: RawManifest, root: Path) -> tuple[Contracts | None, list[Diagnos
                 )
             )
             continue
-        schema, schema_problems = try_read_schema(path, file=shown, fmt=fmt)
+        schema, schema_problems = try_read_schema(path, file=shown, fmt=fmt, real_paths=real_paths)
         problems.extend(schema_problems)
         if schema is None:
             continue

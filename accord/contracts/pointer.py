@@ -1,9 +1,17 @@
-"""RFC 6901 JSON pointers: build, escape and split."""
+"""RFC 6901 JSON pointers: build, escape and split; lazy pointers for hot walks.
+
+Walkers that visit every node of thousands of documents (validation, lint) do not build a
+pointer string per node: they pass a :data:`Lazy` pointer, a ``(parent, token)`` pair that costs
+one tuple, and :func:`materialize` it only when a problem or finding is reported.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeAlias
+
+#: A pointer not yet spelt out: a pointer string, or ``(parent, token)`` one level below parent.
+Lazy: TypeAlias = "str | tuple[Lazy, str | int]"
 
 
 def escape(token: str | int) -> str:
@@ -24,6 +32,16 @@ def join(base: str, *tokens: str | int) -> str:
             text = text.replace("~", "~0").replace("/", "~1")
         out = out + "/" + text
     return out
+
+
+def materialize(lazy: Lazy) -> str:
+    """The pointer string of a :data:`Lazy` pointer (``(("", "fields"), 0)`` -> ``/fields/0``)."""
+    tokens: list[str | int] = []
+    while isinstance(lazy, tuple):
+        lazy, token = lazy
+        tokens.append(token)
+    tokens.reverse()
+    return join(lazy, *tokens)
 
 
 def from_path(path: Iterable[str | int]) -> str:

@@ -30,8 +30,8 @@ class SourceMap:
     """Pointer -> (line, column), both 1-based, for one JSON text."""
 
     text: str
-    _positions: dict[str, tuple[int, int]] = field(default_factory=dict)
-    _value_positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Pointer -> (offset of the member's key or of the value, offset of the value).
+    _offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
     _line_starts: list[int] = field(default_factory=list)
     _scanned: bool = False
 
@@ -52,85 +52,85 @@ class SourceMap:
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 
-    def _record(self, pointer: str, key_offset: int, value_offset: int) -> None:
-        self._positions[pointer] = self.offset_to_position(key_offset)
-        self._value_positions[pointer] = self.offset_to_position(value_offset)
-
     def _skip(self, i: int) -> int:
         return _WS.match(self.text, i).end()  # type: ignore[union-attr]
 
     def _value(self, i: int, pointer: str, key_offset: int | None = None) -> int:
-        self._record(pointer, key_offset if key_offset is not None else i, i)
-        ch = self.text[i]
+        # Offsets only: the few positions asked for are worked out by position().
+        self._offsets[pointer] = (i if key_offset is None else key_offset, i)
+        text = self.text
+        ch = text[i]
         if ch == "{":
             i = self._skip(i + 1)
-            if self.text[i] == "}":
+            if text[i] == "}":
                 return i + 1
             while True:
-                m = _STRING.match(self.text, i)
+                m = _STRING.match(text, i)
                 if m is None:
                     raise _Unparseable
-                key = json.loads(m.group(0))
+                raw = m.group(0)
+                key = raw[1:-1] if "\\" not in raw else json.loads(raw)
+                if "~" in key or "/" in key:
+                    key = jp.escape(key)
                 key_start = i
                 i = self._skip(m.end())
-                if self.text[i] != ":":
+                if text[i] != ":":
                     raise _Unparseable
                 i = self._skip(i + 1)
-                i = self._value(i, jp.join(pointer, key), key_start)
+                i = self._value(i, f"{pointer}/{key}", key_start)
                 i = self._skip(i)
-                if self.text[i] == ",":
+                if text[i] == ",":
                     i = self._skip(i + 1)
                     continue
-                if self.text[i] == "}":
+                if text[i] == "}":
                     return i + 1
                 raise _Unparseable
         if ch == "[":
             i = self._skip(i + 1)
-            if self.text[i] == "]":
+            if text[i] == "]":
                 return i + 1
             index = 0
             while True:
-                i = self._value(i, jp.join(pointer, index))
+                i = self._value(i, f"{pointer}/{index}")
                 index += 1
                 i = self._skip(i)
-                if self.text[i] == ",":
+                if text[i] == ",":
                     i = self._skip(i + 1)
                     continue
-                if self.text[i] == "]":
+                if text[i] == "]":
                     return i + 1
                 raise _Unparseable
-        m = _STRING.match(self.text, i) if ch == '"' else _SCALAR.match(self.text, i)
+        m = _STRING.match(text, i) if ch == '"' else _SCALAR.match(text, i)
         if m is None:
             raise _Unparseable
         return m.end()
 
-    def position(self, pointer: str) -> tuple[int, int]:
-        """(line, column) of the node at ``pointer``, or of its nearest existing ancestor."""
+    def _nearest(self, pointer: str) -> tuple[int, int] | None:
+        """The offsets of the node at ``pointer`` or of its nearest existing ancestor."""
         self._scan()
         p = pointer
         while True:
-            if p in self._positions:
-                return self._positions[p]
+            if p in self._offsets:
+                return self._offsets[p]
             if p == "":
-                return (1, 1)
+                return None
             p = jp.parent(p)
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        """(line, column) of the node at ``pointer``, or of its nearest existing ancestor."""
+        found = self._nearest(pointer)
+        return (1, 1) if found is None else self.offset_to_position(found[0])
 
     def value_position(self, pointer: str) -> tuple[int, int]:
         """Like :meth:`position` but of the value (after ``"key":``) rather than the key."""
-        self._scan()
-        p = pointer
-        while True:
-            if p in self._value_positions:
-                return self._value_positions[p]
-            if p == "":
-                return (1, 1)
-            p = jp.parent(p)
+        found = self._nearest(pointer)
+        return (1, 1) if found is None else self.offset_to_position(found[1])
 
     def pointers(self) -> list[str]:
         """Every pointer found, in document order."""
         self._scan()
-        return list(self._positions)
+        return list(self._offsets)
 
     def has(self, pointer: str) -> bool:
         self._scan()
-        return pointer in self._positions
+        return pointer in self._offsets
