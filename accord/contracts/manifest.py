@@ -3,11 +3,20 @@
 The manifest's structure is defined once, in ``manifest.schema.json`` (shipped for editors
 too); this module turns each violation into a problem at the right ``line:col`` with a
 "did you mean" where a key is misspelt.
+
+YAML is read as ruamel.yaml's round trip reads it (YAML 1.2), whose positions and messages
+users see. A manifest of a thousand events takes ruamel half a second, so the usual manifest
+takes a fast path: libyaml (PyYAML's C parser) composes the nodes, with their line and
+column, and :func:`_fast_scalar` resolves plain scalars by YAML 1.2's rules. Anything that
+path is not sure to read exactly as ruamel does (tags, anchors, merge keys, directives,
+numbers other than plain decimal integers, duplicate keys, any YAML error) goes to ruamel.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -15,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
@@ -91,6 +101,83 @@ def _plain(node: Any, ptr: str, positions: dict[str, tuple[int, int]]) -> Any:
     return node
 
 
+class _RuamelDecides(Exception):
+    """The fast YAML path met something only ruamel reads with certainty."""
+
+
+# Texts with these take ruamel's path: tags, anchors and aliases, merge keys, a byte order
+# mark, line breaks YAML 1.1 (libyaml) and 1.2 (ruamel) disagree on.
+_RUAMEL_ONLY = ("!", "&", "*", "<<", "\ufeff", "\x85", "\u2028", "\u2029")
+_NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+# First characters of the plain scalars YAML 1.2 may read as numbers, dates, merge or value.
+_MAYBE_SPECIAL = frozenset("-+.0123456789<=")
+
+
+def _fast_scalar(node: yaml.ScalarNode) -> Any:
+    """A scalar as ruamel's YAML 1.2 resolution gives it; _RuamelDecides when unsure."""
+    value: str = node.value
+    if node.style:  # quoted or block: a string as written (libyaml: "" for plain)
+        return value
+    if value in _NULLS:
+        return None
+    if value in _BOOLS:
+        return _BOOLS[value]
+    if value[0] in _MAYBE_SPECIAL:
+        if _DECIMAL.fullmatch(value):
+            return int(value)
+        raise _RuamelDecides
+    return value
+
+
+def _fast_plain(node: yaml.Node, ptr: str, positions: dict[str, tuple[int, int]]) -> Any:
+    """libyaml's nodes -> plain data, recording 1-based (line, col) per pointer as
+    :func:`_plain` does for ruamel's."""
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _RuamelDecides  # a complex key
+            key = _fast_scalar(key_node)
+            if key in seen:
+                raise _RuamelDecides  # a duplicate key: ruamel words the error
+            seen.add(key)
+            child = jp.join(ptr, str(key))
+            mark = key_node.start_mark
+            positions[child] = (mark.line + 1, mark.column + 1)
+            out[str(key)] = _fast_plain(value_node, child, positions)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            child = jp.join(ptr, i)
+            mark = item.start_mark
+            positions[child] = (mark.line + 1, mark.column + 1)
+            items.append(_fast_plain(item, child, positions))
+        return items
+    if not isinstance(node, yaml.ScalarNode):
+        raise _RuamelDecides
+    return _fast_scalar(node)
+
+
+def _read_fast(text: str) -> tuple[Any, dict[str, tuple[int, int]]] | None:
+    """(data, positions) read through libyaml, or None when ruamel must read ``text``."""
+    if any(marker in text for marker in _RUAMEL_ONLY) or text.startswith("%") or "\n%" in text:
+        return None  # the last two: directives (%YAML 1.1 changes the rules)
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None  # ruamel reports it, in its words
+    positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+    try:
+        data = None if node is None else _fast_plain(node, "", positions)
+    except _RuamelDecides:
+        return None
+    return data, positions
+
+
 def read(path: Path, display: str) -> tuple[RawManifest | None, list[Diagnostic]]:
     """Parse the YAML. Returns the raw manifest, or None plus the problems that stop reading."""
 
@@ -113,10 +200,33 @@ def read(path: Path, display: str) -> tuple[RawManifest | None, list[Diagnostic]
         return fail(f"manifest is not UTF-8 text ({exc.reason} at byte {exc.start})")
     except OSError as exc:
         return fail(f"cannot read manifest: {exc.strerror}")
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+    fast = _read_fast(text)
+    if fast is not None:
+        data, positions = fast
+    else:
+        read_data, problems = _read_ruamel(text, fail)
+        if read_data is None:
+            return None, problems
+        data, positions = read_data
+    if data is None:
+        return fail("manifest is empty", 1, 1, fix="start with `version: 1` and an `events:` map")
+    if not isinstance(data, dict):
+        return fail("manifest must be a mapping of settings (version, events, services...)", 1, 1)
+    raw = RawManifest(file=display, data=data, positions=positions)
+    return raw, check_structure(raw)
+
+
+_Fail = Callable[..., tuple[None, list[Diagnostic]]]
+
+
+def _read_ruamel(
+    text: str, fail: _Fail
+) -> tuple[tuple[Any, dict[str, tuple[int, int]]] | None, list[Diagnostic]]:
+    """(data, positions) through ruamel's round trip, or None and the problem."""
+    reader = YAML(typ="rt")
+    reader.allow_duplicate_keys = False
     try:
-        node = yaml.load(text)
+        node = reader.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else "a key"
@@ -136,18 +246,31 @@ def read(path: Path, display: str) -> tuple[RawManifest | None, list[Diagnostic]
         )
     except YAMLError as exc:
         return fail(f"invalid YAML: {exc}")
-    if node is None:
-        return fail("manifest is empty", 1, 1, fix="start with `version: 1` and an `events:` map")
     positions: dict[str, tuple[int, int]] = {"": (1, 1)}
-    data = _plain(node, "", positions)
-    if not isinstance(data, dict):
-        return fail("manifest must be a mapping of settings (version, events, services...)", 1, 1)
-    raw = RawManifest(file=display, data=data, positions=positions)
-    return raw, check_structure(raw)
+    return (_plain(node, "", positions), positions), []
+
+
+@cache
+def _fast_validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(manifest_schema())
+
+
+def _valid_fast(data: Any) -> bool:
+    """Whether jsonschema-rs finds the manifest valid (microseconds, where the Python
+    validator takes tens of milliseconds for a thousand events). Anything else is validated
+    again in Python, whose errors are the ones explained."""
+    try:
+        return bool(_fast_validator().is_valid(data))
+    except Exception:  # a value the Rust side cannot take (a YAML date...): Python decides
+        return False
 
 
 def check_structure(raw: RawManifest) -> list[Diagnostic]:
     """Violations of the manifest's JSON Schema, one problem each, with did-you-mean."""
+    if _valid_fast(raw.data):
+        return []
     schema = manifest_schema()
     validator = jsonschema.Draft202012Validator(schema)
     problems: list[Diagnostic] = []
