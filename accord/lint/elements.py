@@ -8,7 +8,8 @@ internal traversal views (built in the thousands per run, so plain slotted recor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +32,20 @@ class Document:
     schema: Schema | None = None
     contracts: Contracts | None = None
     event: str | None = None  # the manifest event whose schema this is
+    _refs: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def resolve(self, ref: str) -> Any:
+        """The node a local ``$ref`` (``#/...``) names in the schema; None if there is none.
+
+        Looked up once per document: the properties of one schema share a few definitions.
+        """
+        if ref not in self._refs:
+            node = None
+            if self.schema is not None and ref.startswith("#"):
+                with suppress(KeyError):
+                    node = jp.resolve(self.schema.data, ref[1:])
+            self._refs[ref] = node
+        return self._refs[ref]
 
     @property
     def path(self) -> Path | None:
@@ -90,12 +105,21 @@ class Context:
 
 @dataclass(slots=True, eq=False)
 class Element:
-    """Base of every element: the document it sits in, the run context, its pointer."""
+    """Base of every element: the document it sits in, the run context, where it is.
+
+    ``where`` is a lazy pointer (see :data:`accord.contracts.pointer.Lazy`): a run builds tens of
+    thousands of elements and reports a few, so :attr:`pointer` is spelt out on demand.
+    """
 
     KIND: ClassVar[str] = "element"
     doc: Document
     ctx: Context
-    pointer: str
+    where: jp.Lazy
+
+    @property
+    def pointer(self) -> str:
+        """The JSON pointer of this element in its document."""
+        return jp.materialize(self.where)
 
     def at(self, *tokens: str | int) -> str:
         """A pointer below this element (``field.at("type")`` -> ``/fields/3/type``)."""
@@ -134,19 +158,13 @@ class AvroRecord(Element):
 
 @dataclass(slots=True, eq=False)
 class AvroField(Element):
-    """One field of an Avro record."""
+    """One field of an Avro record (``name`` and ``type`` read from its node once)."""
 
     KIND: ClassVar[str] = "avro field"
     node: dict[str, Any]
     record: AvroRecord
-
-    @property
-    def name(self) -> str:
-        return str(self.node.get("name", ""))
-
-    @property
-    def type(self) -> Any:
-        return self.node.get("type")
+    name: str
+    type: Any
 
 
 @dataclass(slots=True, eq=False)
@@ -212,6 +230,39 @@ class JsonEnum(Element):
 
 
 # --- format-neutral views -----------------------------------------------------------------
+
+
+class PayloadFields(Mapping[str, "PayloadField"]):
+    """A payload's top-level fields by name, each worked out when a rule first asks for it.
+
+    Rules ask for a few fields (``event_id``, ``occurred_at``, the key) of payloads with
+    dozens; ``make(name, raw[name])`` builds one.
+    """
+
+    __slots__ = ("_made", "_make", "_raw")
+
+    def __init__(self, raw: dict[str, Any], make: Callable[[str, Any], PayloadField]) -> None:
+        self._raw = raw
+        self._make = make
+        self._made: dict[str, PayloadField] = {}
+
+    def __getitem__(self, name: str) -> PayloadField:
+        made = self._made.get(name)
+        if made is None:
+            made = self._made[name] = self._make(name, self._raw[name])
+        return made
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self._raw else default
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 class PayloadField(NamedTuple):

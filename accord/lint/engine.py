@@ -8,6 +8,7 @@ the findings that are reported.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from accord.contracts import Contracts, Schema, find_manifest, try_load, try_read_schema
-from accord.contracts.loader import display_path
+from accord.contracts.loader import RealPaths, display_path
 from accord.contracts.sources import Snapshot
 from accord.diagnostics import Diagnostic, sort_diagnostics
 from accord.errors import ManifestError, SchemaError, UsageError
@@ -31,11 +32,15 @@ from accord.lint.elements import (
     TopicElement,
 )
 from accord.lint.history import previous_versions
+from accord.lint.naming import forget
 from accord.lint.registry import Rule, all_rules
 from accord.lint.walk import Grouped, manifest_elements, schema_elements
 from accord.report import Report
 
 SCHEMA_SUFFIXES = (".avsc", ".json")
+#: Schema documents are read, walked and checked in chunks of this many: each phase runs
+#: over a chunk with its code and data warm, and a checked chunk can be freed at once.
+CHUNK = 32
 _MANIFEST_KINDS = (EventElement, ServiceElement, TopicElement)
 
 
@@ -69,13 +74,21 @@ class _Run:
     config: LintConfig
     rules: dict[str, Rule]
     by_kind: dict[type[Element], list[Rule]] = field(default_factory=dict)
+    # The same without the rules about history: for documents with no previous version, where
+    # they have nothing to compare with (and find nothing).
+    by_kind_now: dict[type[Element], list[Rule]] = field(default_factory=dict)
     findings: list[tuple[Rule, Finding]] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
+    # Schema elements walked but not checked yet, apart by whether their document has
+    # history; :meth:`flush` checks them (a chunk of documents at a time).
+    pending: dict[bool, Grouped] = field(default_factory=lambda: {False: {}, True: {}})
 
     def __post_init__(self) -> None:
         for rid in self.config.rules:
             rule = self.rules[rid]
             self.by_kind.setdefault(rule.on, []).append(rule)
+            if not rule.history:
+                self.by_kind_now.setdefault(rule.on, []).append(rule)
 
     @cached_property
     def wanted(self) -> frozenset[type[Element]]:
@@ -84,26 +97,40 @@ class _Run:
             kinds.add(Payload)  # the manifest rules read the payload's key field
         return frozenset(kinds)
 
-    def check(self, grouped: Grouped) -> None:
+    def check(self, grouped: Grouped, history: bool = True) -> None:
+        by_kind = self.by_kind if history else self.by_kind_now
+        append = self.findings.append
         for kind, elements in grouped.items():
-            for rule in self.by_kind.get(kind, ()):
-                check = rule.check
-                for element in elements:
-                    found = check(element)
+            for rule in by_kind.get(kind, ()):
+                for found in map(rule.check, elements):
                     if found is None:
                         continue
                     if isinstance(found, Finding):
-                        self.findings.append((rule, found))
+                        append((rule, found))
                     else:
-                        self.findings.extend((rule, f) for f in found)
+                        for f in found:
+                            append((rule, f))
 
     def schema(self, schema: Schema, ctx: Context, event: str | None) -> Payload | None:
+        """Walk one schema; its elements wait for :meth:`flush`."""
         grouped, payload, suppressions = schema_elements(schema, ctx, event, self.wanted)
         if payload is not None and Payload in self.by_kind:
             grouped[Payload] = [payload]
-        self.check(grouped)
+        previous = ctx.previous(event)
+        pending = self.pending[previous is not None and bool(previous.versions)]
+        for kind, elements in grouped.items():
+            if kind in pending:
+                pending[kind].extend(elements)
+            else:
+                pending[kind] = elements
         self.suppressions.extend(suppressions)
         return payload
+
+    def flush(self) -> None:
+        """Run the rules on the elements walked so far, rule by rule."""
+        for history, grouped in self.pending.items():
+            self.check(grouped, history)
+            grouped.clear()
 
     def suppressed(self, rule: Rule, finding: Finding) -> bool:
         hit = False
@@ -113,6 +140,7 @@ class _Run:
         return hit
 
     def diagnostics(self, only: set[Path] | None) -> list[Diagnostic]:
+        self.flush()
         config = self.config
         by_path = bool(config.ignore or config.ignore_only)
         out: list[Diagnostic] = []
@@ -140,6 +168,14 @@ class _Run:
         return sort_diagnostics(out)
 
 
+def _lint_chunk(state: _Run, ctx: Context, chunk: list[Schema]) -> None:
+    """Walk and check standalone schemas; the chunk is emptied, so the schemas can be freed."""
+    for schema in chunk:
+        state.schema(schema, ctx, None)
+    chunk.clear()
+    state.flush()
+
+
 def _diagnostic(rule: Rule, f: Finding) -> Diagnostic:
     return Diagnostic(rule.id, rule.severity, f.message, f.document.locate(f.pointer), fix=f.fix)
 
@@ -148,7 +184,7 @@ def schema_files(paths: Iterable[Path]) -> list[Path]:
     """The schema files PATH arguments name (folders are searched for *.avsc and *.json)."""
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if os.path.isdir(path):
             found = (
                 p
                 for p in path.rglob("*")
@@ -181,7 +217,7 @@ def lint(
 
     Raises :class:`InputError` (exit 2) for an invalid manifest, schema or configuration.
     """
-    requested = [Path(p) for p in paths]
+    requested = [p if isinstance(p, Path) else Path(p) for p in paths]
     manifest_path = _manifest_path(manifest, requested)
     contracts: Contracts | None = None
     if manifest_path is not None:
@@ -222,6 +258,7 @@ def run(
     against: Snapshot | None = None,
 ) -> LintResult:
     """Lint loaded ``contracts`` and/or schema files with a resolved configuration."""
+    forget()  # nothing remembered from an earlier run is reused
     rules = all_rules()
     state = _Run(config, rules)
     ctx = Context(config.options, contracts, against)
@@ -230,7 +267,7 @@ def run(
     known: dict[Path, str] = {}
     if contracts is not None:
         payloads: dict[str, Payload] = {}
-        for name in sorted(contracts.events):
+        for n, name in enumerate(sorted(contracts.events), 1):
             schema = contracts.events[name].schema
             if schema.path is not None and schema.path in known:
                 continue  # one schema file named by two events is linted once
@@ -240,17 +277,22 @@ def run(
             if payload is not None:
                 payloads[name] = payload
             files.append(schema.file or name)
+            if n % CHUNK == 0:
+                state.flush()
+        state.flush()
         if set(state.by_kind) & set(_MANIFEST_KINDS):
             state.check(manifest_elements(contracts, ctx, payloads, state.wanted))
         files.append(contracts.manifest_file)
     if paths:
-        manifest_file = Path(contracts.manifest_file).resolve() if contracts else None
+        real_paths = RealPaths()
+        manifest_file = real_paths(contracts.manifest_file) if contracts else None
         only = set()
-        standalone: list[Schema] = []
+        standalone: list[str] = []
         problems: list[Diagnostic] = []
+        chunk: list[Schema] = []  # read, not yet walked and checked
         for path in schema_files(paths):
             if contracts is not None:  # files the manifest names are linted with it already
-                resolved = path.resolve()
+                resolved = real_paths(path)
                 only.add(resolved)
                 if resolved in known or resolved == manifest_file:
                     continue
@@ -261,21 +303,25 @@ def run(
                     code="lint-not-a-schema",
                     fix="name Avro schemas *.avsc and JSON Schemas *.json",
                 )
-            read, found = try_read_schema(path)
+            read, found = try_read_schema(path, real_paths=real_paths)
             problems.extend(found)
-            if read is not None:
-                standalone.append(read)
-                if read.path is not None:
-                    only.add(read.path)
+            if read is None:
+                continue
+            if read.path is not None:
+                only.add(read.path)
+            standalone.append(read.file or "<input>")
+            if not problems:  # else nothing is reported but the problems: stop linting
+                chunk.append(read)
+                if len(chunk) == CHUNK:
+                    _lint_chunk(state, ctx, chunk)
+        _lint_chunk(state, ctx, chunk)
         if problems:
             n = len(problems)
             raise SchemaError(
                 f"{n} problem{'s' if n != 1 else ''} in the schemas", problems=problems
             )
-        for schema in standalone:
-            state.schema(schema, ctx, None)
-        files = [f for f in files if Path(f).resolve() in only]
-        files.extend(s.file or "<input>" for s in standalone)
+        files = [f for f in files if real_paths(f) in only]
+        files.extend(standalone)
     return LintResult(
         diagnostics=tuple(state.diagnostics(only)),
         files=tuple(sorted(set(files))),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, TypeVar, cast
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 STYLES: dict[str, str] = {
     "PascalCase": r"[A-Z][a-zA-Z0-9]*",
@@ -41,12 +45,37 @@ _EXAMPLES = {
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
+#: Caches that live for one lint run (see :func:`per_run`).
+_RUN_CACHES: list[Any] = []
+
+
+def per_run(fn: F) -> F:
+    """``functools.cache`` for one lint run: :func:`forget` (called by the engine at the start
+    of each run) empties it. Names recur across the schemas of one repository."""
+    cached = cache(fn)
+    _RUN_CACHES.append(cached)
+    return cast(F, cached)
+
+
+def forget() -> None:
+    """Empty the caches of :func:`per_run` functions: nothing is reused from an earlier run."""
+    for cached in _RUN_CACHES:
+        cached.cache_clear()
+
+
 @dataclass(frozen=True)
 class Style:
     """A naming style: one of :data:`STYLES` by name, or a custom regular expression."""
 
     name: str
     pattern: re.Pattern[str]
+    #: Whether a name follows the style. Remembered per Style, and Styles are made per lint
+    #: run (with its configuration).
+    matches: Callable[[str], bool] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fullmatch = self.pattern.fullmatch
+        object.__setattr__(self, "matches", cache(lambda name: fullmatch(name) is not None))
 
     @classmethod
     def parse(cls, value: str) -> Style:
@@ -60,17 +89,12 @@ class Style:
                 raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
         raise ValueError(f"unknown naming style {value!r}")
 
-    def matches(self, name: str) -> bool:
-        return self.pattern.fullmatch(name) is not None
-
     def describe(self) -> str:
         example = _EXAMPLES.get(self.name)
         return f"{self.name} (e.g. {example})" if example else f"the pattern {self.name}"
 
 
-@lru_cache(maxsize=4096)
+@per_run
 def words(name: str) -> tuple[str, ...]:
-    """Lower-cased words of a name in any style (``unitPrice``, ``unit_price`` -> unit, price).
-
-    Cached: the same field names recur across the schemas of one repository."""
+    """Lower-cased words of a name in any style (``unitPrice``, ``unit_price`` -> unit, price)."""
     return tuple(w.lower() for w in _WORDS.findall(name))

@@ -2,13 +2,14 @@
 
 Each ``*_elements`` function walks one document and returns its elements grouped by kind,
 building only the kinds some selected rule examines (``wanted``), so a run pays for what it
-checks. Pointers are built as the walk goes (cheap string concatenation); positions are looked
-up only for findings, through the schema's lazy source map.
+checks. Pointers stay lazy (``(parent, token)`` pairs, spelt out for findings only), payload
+fields are worked out when a rule asks for them, and positions are looked up only for
+findings, through the schema's lazy source map.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from accord.contracts import Contracts, Schema, SchemaFormat
@@ -29,6 +30,7 @@ from accord.lint.elements import (
     JsonRoot,
     Payload,
     PayloadField,
+    PayloadFields,
     ServiceElement,
     Suppression,
     TopicElement,
@@ -79,34 +81,19 @@ class _AvroWalk:
         self.named: dict[str, str] = {}  # full name -> record/enum/fixed (for payload types)
         self.suppressions: list[Suppression] = []
 
-    def node(self, node: Any, ptr: str, ns: str | None, top: bool = False) -> None:
+    def node(self, node: Any, ptr: jp.Lazy, ns: str | None, top: bool = False) -> None:
         if isinstance(node, list):
             for i, branch in enumerate(node):
-                self.node(branch, f"{ptr}/{i}", ns)
+                if isinstance(branch, (dict, list)):  # a name holds nothing to walk
+                    self.node(branch, (ptr, i), ns)
             return
         if not isinstance(node, dict):
             return
         if self.suppress and AVRO_SUPPRESS in node:
-            self.suppressions.extend(suppressions(self.doc, self.ctx, node[AVRO_SUPPRESS], ptr))
+            self.suppress_at(node, ptr)
         t = node.get("type")
         if t == "record" or t == "error":
-            full = _fullname(node, ns)
-            self.named[full] = "record"
-            record = AvroRecord(self.doc, self.ctx, ptr, node, full, top)
-            if self.records:
-                _add(self.out, record)
-            inner = full.rpartition(".")[0] or None
-            fields = self.out.setdefault(AvroField, []) if self.fields else None
-            doc, ctx = self.doc, self.ctx
-            for i, fnode in enumerate(node.get("fields") or ()):
-                fptr = f"{ptr}/fields/{i}"
-                if fields is not None:
-                    fields.append(AvroField(doc, ctx, fptr, fnode, record))
-                if self.suppress and AVRO_SUPPRESS in fnode:
-                    self.suppressions.extend(suppressions(doc, ctx, fnode[AVRO_SUPPRESS], fptr))
-                ftype = fnode.get("type")
-                if type(ftype) is dict or type(ftype) is list:  # primitives hold nothing
-                    self.node(ftype, fptr + "/type", inner)
+            self.record(node, ptr, ns, top)
         elif t == "enum":
             full = _fullname(node, ns)
             self.named[full] = "enum"
@@ -115,11 +102,45 @@ class _AvroWalk:
         elif t == "fixed":
             self.named[_fullname(node, ns)] = "fixed"
         elif t == "array":
-            self.node(node.get("items"), ptr + "/items", ns)
+            self.node(node.get("items"), (ptr, "items"), ns)
         elif t == "map":
-            self.node(node.get("values"), ptr + "/values", ns)
+            self.node(node.get("values"), (ptr, "values"), ns)
         elif isinstance(t, (dict, list)):
-            self.node(t, ptr + "/type", ns, top)
+            self.node(t, (ptr, "type"), ns, top)
+
+    def record(self, node: dict[str, Any], ptr: jp.Lazy, ns: str | None, top: bool) -> None:
+        full = _fullname(node, ns)
+        self.named[full] = "record"
+        doc, ctx = self.doc, self.ctx
+        record = AvroRecord(doc, ctx, ptr, node, full, top)
+        if self.records:
+            _add(self.out, record)
+        inner = full.rpartition(".")[0] or None
+        fields = self.out.setdefault(AvroField, []) if self.fields else None
+        suppress = self.suppress
+        base = (ptr, "fields")
+        for i, fnode in enumerate(node.get("fields") or ()):
+            fptr = (base, i)
+            ftype = fnode.get("type")
+            if fields is not None:
+                name = str(fnode.get("name", ""))
+                fields.append(AvroField(doc, ctx, fptr, fnode, record, name, ftype))
+            if suppress:
+                if AVRO_SUPPRESS in fnode:
+                    self.suppress_at(fnode, fptr)
+            elif type(ftype) is dict and _leaf(ftype.get("type")):
+                continue  # {"type": "long", "logicalType": ...} holds nothing to walk
+            if type(ftype) is dict or type(ftype) is list:  # primitives hold nothing
+                self.node(ftype, (fptr, "type"), inner)
+
+    def suppress_at(self, node: dict[str, Any], ptr: jp.Lazy) -> None:
+        found = suppressions(self.doc, self.ctx, node[AVRO_SUPPRESS], jp.materialize(ptr))
+        self.suppressions.extend(found)
+
+
+def _leaf(t: Any) -> bool:
+    """Whether a type object with this ``"type"`` is a primitive (nothing below it)."""
+    return type(t) is str and t in avro_model.PRIMITIVES
 
 
 def _fullname(node: dict[str, Any], ns: str | None) -> str:
@@ -146,18 +167,21 @@ def _avro_kind(t: Any, named: dict[str, str], ns: str | None) -> tuple[str, str 
 
 def avro_payload_fields(
     record: dict[str, Any], named: dict[str, str], ns: str | None
-) -> dict[str, PayloadField]:
-    out: dict[str, PayloadField] = {}
-    for i, f in enumerate(record.get("fields") or ()):
+) -> PayloadFields:
+    """The top-level fields of an Avro record; ``named``: the document's named types."""
+
+    def make(name: str, entry: tuple[int, dict[str, Any]]) -> PayloadField:
+        i, f = entry
         t = f.get("type")
         branches = t if isinstance(t, list) else [t]
         kinds = [_avro_kind(b, named, ns) for b in branches]
         types = frozenset(k for k, _ in kinds)
         logicals = [lg for k, lg in kinds if k != "null"]
         logical = logicals[0] if len(logicals) == 1 else None
-        name = str(f.get("name"))
-        out[name] = PayloadField(name, f"/fields/{i}", types, logical, "null" not in types)
-    return out
+        return PayloadField(name, f"/fields/{i}", types, logical, "null" not in types)
+
+    raw = {str(f.get("name")): (i, f) for i, f in enumerate(record.get("fields") or ())}
+    return PayloadFields(raw, make)
 
 
 def avro_elements(
@@ -170,7 +194,9 @@ def avro_elements(
     data = schema.data
     if isinstance(data, dict) and data.get("type") in ("record", "error"):
         ns = avro_model.top_level_name(data).rpartition(".")[0] or None
-        fields = avro_payload_fields(data, walk.named, ns) if Payload in wanted else {}
+        fields: Mapping[str, PayloadField] = (
+            avro_payload_fields(data, walk.named, ns) if Payload in wanted else {}
+        )
         payload = Payload(doc, ctx, "/fields", schema, fields)
     return walk.out, payload, walk.suppressions
 
@@ -198,47 +224,54 @@ class _JsonWalk:
         self.out: Grouped = {}
         self.suppressions: list[Suppression] = []
 
-    def node(self, node: Any, ptr: str, root: bool = False) -> None:
+    def node(self, node: Any, ptr: jp.Lazy, root: bool = False) -> None:
         if not isinstance(node, dict):
             return
         if self.suppress and JSON_SUPPRESS in node:
-            self.suppressions.extend(suppressions(self.doc, self.ctx, node[JSON_SUPPRESS], ptr))
+            scope = jp.materialize(ptr)
+            self.suppressions.extend(suppressions(self.doc, self.ctx, node[JSON_SUPPRESS], scope))
         if "enum" in node and self.enums:
             _add(self.out, JsonEnum(self.doc, self.ctx, ptr, node))
-        props = node.get("properties")
         if _is_object(node):
-            owner = JsonObject(self.doc, self.ctx, ptr, node, root)
-            if self.objects:
-                _add(self.out, owner)
-            if isinstance(props, dict):
-                required = node.get("required")
-                names = set(required) if isinstance(required, list) else ()
-                out = self.out.setdefault(JsonProperty, []) if self.properties else None
-                doc, ctx = self.doc, self.ctx
-                for name, sub in props.items():
-                    pptr = f"{ptr}/properties/{_esc(name)}"
-                    if out is not None:
-                        out.append(JsonProperty(doc, ctx, pptr, sub, name, owner, name in names))
-                    self.node(sub, pptr)
-        nested = node.keys() & _NESTED  # one set operation, not 19 lookups
-        if nested:
-            for key in sorted(nested):
+            self.object(node, ptr, root)
+        if not _NESTED.isdisjoint(node):  # most subschemas nest nothing: no set is built
+            for key in sorted(node.keys() & _NESTED):
                 self.nested(key, node[key], ptr)
 
-    def nested(self, key: str, sub: Any, ptr: str) -> None:
+    def object(self, node: dict[str, Any], ptr: jp.Lazy, root: bool) -> None:
+        doc, ctx = self.doc, self.ctx
+        owner = JsonObject(doc, ctx, ptr, node, root)
+        if self.objects:
+            _add(self.out, owner)
+        props = node.get("properties")
+        if not isinstance(props, dict):
+            return
+        required = node.get("required")
+        names = set(required) if isinstance(required, list) else ()
+        out = self.out.setdefault(JsonProperty, []) if self.properties else None
+        base = (ptr, "properties")
+        for name, sub in props.items():
+            pptr = (base, name)
+            if out is not None:
+                out.append(JsonProperty(doc, ctx, pptr, sub, name, owner, name in names))
+            if isinstance(sub, dict):
+                self.node(sub, pptr)
+
+    def nested(self, key: str, sub: Any, ptr: jp.Lazy) -> None:
+        kptr = (ptr, key)
         if key in _ONE:
             if isinstance(sub, list):  # draft 7 tuple form of items
                 for i, item in enumerate(sub):
-                    self.node(item, f"{ptr}/{key}/{i}")
+                    self.node(item, (kptr, i))
             else:
-                self.node(sub, f"{ptr}/{key}")
+                self.node(sub, kptr)
         elif key in _LIST:
             if isinstance(sub, list):
                 for i, item in enumerate(sub):
-                    self.node(item, f"{ptr}/{key}/{i}")
+                    self.node(item, (kptr, i))
         elif isinstance(sub, dict):
             for name, item in sub.items():
-                iptr = f"{ptr}/{key}/{_esc(name)}"
+                iptr = (kptr, name)
                 if key in _DEFS and self.definitions:
                     _add(self.out, JsonDefinition(self.doc, self.ctx, iptr, item, name))
                 self.node(item, iptr)
@@ -261,7 +294,8 @@ def _json_types(node: Any) -> frozenset[str]:
     return frozenset()
 
 
-def json_payload_fields(data: dict[str, Any]) -> dict[str, PayloadField]:
+def json_payload_fields(data: dict[str, Any]) -> Mapping[str, PayloadField]:
+    """The top-level properties of a JSON Schema document (empty without ``properties``)."""
     from accord.contracts.jsonschema import property_schema
 
     props = data.get("properties")
@@ -269,19 +303,20 @@ def json_payload_fields(data: dict[str, Any]) -> dict[str, PayloadField]:
         return {}
     required = data.get("required")
     names = set(required) if isinstance(required, list) else set()
-    out: dict[str, PayloadField] = {}
-    for name in props:
+
+    def make(name: str, node: Any) -> PayloadField:
         sub = property_schema(data, name)
         types = _json_types(sub)
         fmt = sub.get("format") if isinstance(sub, dict) else None
-        out[name] = PayloadField(
+        return PayloadField(
             name,
             f"/properties/{_esc(name)}",
             types,
             fmt if isinstance(fmt, str) else None,
             name in names and "null" not in types,
         )
-    return out
+
+    return PayloadFields(props, make)
 
 
 def json_elements(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord.lint.naming import Style, words
+from accord.lint.naming import Style, per_run, words
 
 TEMPORAL_WORDS = frozenset(["at", "time", "timestamp", "ts", "date", "datetime"])
 AVRO_TIME_TYPES = frozenset(
@@ -25,15 +25,17 @@ INSTANT_TYPES = frozenset(["timestamp-millis", "timestamp-micros", "timestamp-na
 
 def has_text(value: Any) -> bool:
     """A non-blank string (a doc of only spaces documents nothing)."""
-    return isinstance(value, str) and bool(value.strip())
+    return isinstance(value, str) and value != "" and not value.isspace()
 
 
+@per_run
 def looks_temporal(name: str) -> bool:
     """``occurred_at``, ``createdAt``, ``expiry_date``, ``timestamp``..."""
     parts = words(name)
     return bool(parts) and parts[-1] in TEMPORAL_WORDS and parts != ("at",)
 
 
+@per_run
 def looks_like_money(name: str, money_words: frozenset[str]) -> bool:
     return not money_words.isdisjoint(words(name))
 

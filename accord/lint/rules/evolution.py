@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from accord.contracts import Schema, SchemaFormat
@@ -359,7 +359,7 @@ def json_additional_properties_implicit(obj: JsonObject) -> Finding | None:
     )
 
 
-_TYPED = ("type", "$ref", "enum", "const", "allOf", "anyOf", "oneOf")
+_TYPED = frozenset(["type", "$ref", "enum", "const", "allOf", "anyOf", "oneOf"])
 
 
 @rule(
@@ -398,7 +398,8 @@ def json_required_property_untyped(obj: JsonObject) -> Iterator[Finding]:
         return
     props = obj.node.get("properties")
     props = props if isinstance(props, dict) else {}
-    root = obj.doc.schema.data if obj.doc.schema is not None else obj.node
+    has_schema = obj.doc.schema is not None
+    resolve = obj.doc.resolve if has_schema else partial(_resolve_local, obj.node)
     for i, name in enumerate(required):
         if not isinstance(name, str):
             continue
@@ -411,8 +412,8 @@ def json_required_property_untyped(obj: JsonObject) -> Iterator[Finding]:
             continue
         sub = props[name]
         if isinstance(sub, dict) and isinstance(sub.get("$ref"), str):
-            sub = _resolve_local(root, sub["$ref"]) or sub
-        if isinstance(sub, dict) and not any(k in sub for k in _TYPED):
+            sub = resolve(sub["$ref"]) or sub
+        if isinstance(sub, dict) and _TYPED.isdisjoint(sub):
             yield obj.finding(
                 f"required property {name!r} has no type",
                 fix='add "type" (or "$ref" to a typed definition)',
@@ -487,7 +488,7 @@ def json_added_property_required(prop: JsonProperty) -> Finding | None:
 def _json_types(prop: JsonProperty) -> tuple[set[str], Any]:
     node = prop.node
     if isinstance(node, dict) and isinstance(node.get("$ref"), str) and prop.doc.schema:
-        node = _resolve_local(prop.doc.schema.data, node["$ref"]) or node
+        node = prop.doc.resolve(node["$ref"]) or node
     if not isinstance(node, dict):
         return set(), node
     t = node.get("type")
