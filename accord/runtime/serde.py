@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -41,6 +42,9 @@ from accord.runtime.events import (
 from accord.runtime.schema_client import SchemaCache, WriterSchema, client_for
 
 __all__ = ["EventValidationError", "Serde", "reader_verdict"]
+
+
+_unpack_header = struct.Struct(">BI").unpack_from
 
 
 class EventValidationError(ValueError):
@@ -354,10 +358,12 @@ class Serde:
         """The event, as the class in ``readers`` matching the writer's record name, and the
         writer schema id. Raises the :class:`DecodeError` family, or
         :class:`accord.errors.RegistryError` when the registry cannot be reached."""
-        if len(data) > wire.HEADER_SIZE and data[0] == wire.MAGIC:
-            schema_id = int.from_bytes(data[1:5], "big")
-        else:
-            schema_id = wire.schema_id_of(data)  # raises the precise framing error
+        try:
+            magic, schema_id = _unpack_header(data)
+        except struct.error:
+            magic = -1
+        if magic != wire.MAGIC:
+            wire.schema_id_of(data)  # raises the precise framing error
         by_id = self._decoders.get(readers)
         if by_id is None:
             by_id = self._decoders.setdefault(readers, {})
