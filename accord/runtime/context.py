@@ -48,11 +48,22 @@ class HandlerContext:
         """Write ``event`` to the outbox in this transaction (it carries this event's trace)."""
         self.outbox.publish(event, headers=headers)
 
+    def for_event(self, metadata: Metadata) -> HandlerContext:
+        """This context for another event of the same transaction. The consumer calls it per
+        event: copying the fields dict is a third of what the frozen dataclass's
+        ``__init__`` costs, for the same object."""
+        ctx = _new(HandlerContext)
+        _set_attribute(ctx, "__dict__", {**self.__dict__, "metadata": metadata})
+        return ctx
+
     def is_newer(self, entity: str, key: str, version: int) -> bool:
         """Record ``version`` of ``entity``/``key`` and say whether it is newer than every
         version applied before; skip the update when it is not."""
         return inbox.newer_version(self.tx, entity, key, version)
 
+
+_new = object.__new__
+_set_attribute = object.__setattr__
 
 _current: ContextVar[HandlerContext | None] = ContextVar("accord_handler", default=None)
 

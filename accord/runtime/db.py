@@ -32,21 +32,29 @@ class Transaction:
         self.connection = connection  # the DB-API connection, for code that needs it
         self.dialect = dialect  # "sqlite" | "postgresql"
         self._after_commit: list[Callable[[], None]] = []
+        self._translate = dialect == "postgresql"
 
     def _sql(self, sql: str) -> str:
-        if self.dialect == "postgresql":
+        if self._translate:
             return sql.replace("%", "%%").replace("?", "%s")
         return sql
 
     def execute(self, sql: str, params: Params = ()) -> Any:
         """Run one statement; returns the DB-API cursor (``rowcount``, ``fetchall()``...)."""
-        cursor = self.connection.cursor()
-        cursor.execute(self._sql(sql), tuple(params))
-        return cursor
+        if type(params) is not tuple:
+            params = tuple(params)
+        if self._translate:
+            cursor = self.connection.cursor()
+            cursor.execute(self._sql(sql), params)
+            return cursor
+        # sqlite3's own shortcut: a new cursor, executed (handlers call this once per event).
+        return self.connection.execute(sql, params)
 
-    def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+    def executemany(self, sql: str, rows: Iterable[Params]) -> int:
+        """Run one statement per row; returns the rows changed in all."""
         cursor = self.connection.cursor()
-        cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
+        cursor.executemany(self._sql(sql), [r if type(r) is tuple else tuple(r) for r in rows])
+        return int(cursor.rowcount)
 
     def query(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         """Rows of a SELECT as tuples."""

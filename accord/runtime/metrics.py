@@ -53,17 +53,32 @@ class MetricsSnapshot:
 
 
 class Metrics:
-    """Thread-safe counters and gauges."""
+    """Counters and gauges, safe to share between threads.
+
+    Counting is on hot paths (per batch, per published event), so :meth:`add` takes no lock:
+    each thread counts into its own dict, registered once, and :meth:`snapshot` sums them.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counters = dict.fromkeys((c.value for c in Counter), 0)
+        self._local = threading.local()
+        self._shards: list[dict[Counter, int]] = []
         self._lag: dict[str, int] = {}
         self._outbox_pending: int | None = None
 
     def add(self, counter: Counter, n: int = 1) -> None:
+        try:
+            shard: dict[Counter, int] = self._local.shard
+        except AttributeError:
+            shard = self._new_shard()
+        shard[counter] += n
+
+    def _new_shard(self) -> dict[Counter, int]:
+        shard = dict.fromkeys(Counter, 0)
+        self._local.shard = shard
         with self._lock:
-            self._counters[counter.value] += n
+            self._shards.append(shard)
+        return shard
 
     def set_lag(self, lag: Mapping[str, int]) -> None:
         """Lag per ``topic[partition]``: messages on the broker not yet processed."""
@@ -76,8 +91,13 @@ class Metrics:
 
     def snapshot(self) -> MetricsSnapshot:
         with self._lock:
-            return MetricsSnapshot(
-                counters=MappingProxyType(dict(self._counters)),
-                lag=MappingProxyType(dict(self._lag)),
-                outbox_pending=self._outbox_pending,
-            )
+            shards = list(self._shards)
+            lag = dict(self._lag)
+            pending = self._outbox_pending
+        # A shard's owner may add while it is summed: each value read is whole (one int).
+        counters = {c.value: sum(shard[c] for shard in shards) for c in Counter}
+        return MetricsSnapshot(
+            counters=MappingProxyType(counters),
+            lag=MappingProxyType(lag),
+            outbox_pending=pending,
+        )

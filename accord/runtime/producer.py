@@ -12,6 +12,7 @@ makes :class:`RecordProducer` replace its librdkafka producer and create its top
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -25,7 +26,7 @@ from accord.errors import RuntimeFailure
 from accord.runtime import headers as h
 from accord.runtime.events import Codec, EventType
 from accord.runtime.metrics import Counter, Metrics
-from accord.runtime.records import OutgoingRecord, build_record
+from accord.runtime.records import plan_for
 from accord.runtime.settings import KafkaSettings
 from accord.runtime.topics import DEFAULT_PARTITIONS, ensure_topics
 
@@ -91,6 +92,11 @@ def is_stale_producer_error(error: KafkaError) -> bool:
 class RecordProducer:
     """A librdkafka producer plus the logic to replace it and to create topics on first use.
 
+    ``successes=False`` asks librdkafka for delivery reports of failures only: ``send()``'s
+    callback then runs for failed messages alone, and the ``produced`` counter is worked out
+    from what was sent, what is still in flight and what failed. That saves a callback into
+    Python per acknowledged message, for publishers that only need to hear about failures.
+
     Not thread-safe for ``rebuild()``; one owner thread sends and polls.
     """
 
@@ -102,16 +108,26 @@ class RecordProducer:
         metrics: Metrics | None = None,
         create_topics: bool = True,
         partitions: int = DEFAULT_PARTITIONS,
+        successes: bool = True,
     ) -> None:
         self.settings = settings
         self._config = settings.config(PRODUCER_DEFAULTS, config)
         self._config["error_cb"] = self._on_client_error
+        self.successes = successes
+        if not successes:
+            self._config["delivery.report.only.error"] = True
         self.metrics = metrics or Metrics()
         self.create_topics = create_topics
         self.partitions = partitions
         self._ensured: set[str] = set()
         self._stale = threading.Event()
         self._producer = Producer(self._config)
+        # Failure-only reports: messages sent and failed by the current librdkafka producer,
+        # and how many acknowledged ones the ``produced`` counter has been told about.
+        self._sent = 0
+        self._failed = 0
+        self._counted = 0
+        self._count_lock = threading.Lock()
 
     @property
     def stale(self) -> bool:
@@ -143,32 +159,63 @@ class RecordProducer:
         headers: h.KafkaHeaders,
         on_delivery: DeliveryCallback,
     ) -> None:
-        """Queue one message; waits (serving callbacks) while the local queue is full."""
-
-        def delivered(error: KafkaError | None, message: Message) -> None:
-            if error is None:
-                self.metrics.add(Counter.PRODUCED)
-            else:
-                self.metrics.add(Counter.PRODUCE_FAILED)
-                if is_stale_producer_error(error):
-                    self._stale.set()
-            on_delivery(error, message)
-
+        """Queue one message; waits (serving callbacks) while the local queue is full.
+        ``on_delivery`` gets the outcome (failures only, with ``successes=False``)."""
+        report = functools.partial(
+            self._delivered if self.successes else self._failed_delivery, on_delivery
+        )
+        produce = self._producer.produce
         while True:
             try:
-                self._producer.produce(
-                    topic, value=value, key=key, headers=headers, on_delivery=delivered
-                )
-                return
+                produce(topic, value=value, key=key, headers=headers, on_delivery=report)
+                break
             except BufferError:
-                self._producer.poll(0.05)
+                self.poll(0.05)
+        self._sent += 1
+
+    def _delivered(
+        self, on_delivery: DeliveryCallback, error: KafkaError | None, message: Message
+    ) -> None:
+        if error is None:
+            self.metrics.add(Counter.PRODUCED)
+        else:
+            self._note_failure(error)
+        on_delivery(error, message)
+
+    def _failed_delivery(
+        self, on_delivery: DeliveryCallback, error: KafkaError | None, message: Message
+    ) -> None:
+        if error is not None:  # librdkafka reports nothing else here
+            self._note_failure(error)
+        on_delivery(error, message)
+
+    def _note_failure(self, error: KafkaError) -> None:
+        self._failed += 1
+        self.metrics.add(Counter.PRODUCE_FAILED)
+        if is_stale_producer_error(error):
+            self._stale.set()
+
+    def _count_produced(self) -> None:
+        """Failure-only reports: tell the ``produced`` counter about messages acknowledged
+        since the last call (sent, neither in flight nor failed)."""
+        if self.successes:
+            return
+        with self._count_lock:
+            acknowledged = self._sent - len(self._producer) - self._failed
+            if acknowledged > self._counted:
+                self.metrics.add(Counter.PRODUCED, acknowledged - self._counted)
+                self._counted = acknowledged
 
     def poll(self, timeout: float = 0.0) -> int:
-        return int(self._producer.poll(timeout))
+        served = int(self._producer.poll(timeout))
+        self._count_produced()
+        return served
 
     def flush(self, timeout: float) -> int:
         """Wait up to ``timeout`` for deliveries; returns how many are still in flight."""
-        return int(self._producer.flush(timeout))
+        remaining = int(self._producer.flush(timeout))
+        self._count_produced()
+        return remaining
 
     def in_flight(self) -> int:
         return len(self._producer)
@@ -179,7 +226,10 @@ class RecordProducer:
         log.warning("rebuilding the producer", extra={"reason": reason})
         self._producer.purge()
         self._producer.flush(0)
+        self._count_produced()
         self._producer = Producer(self._config)
+        with self._count_lock:  # messages of the old producer still unreported are dropped
+            self._sent = self._failed = self._counted = 0
         self._ensured.clear()
         self._stale.clear()
         self.metrics.add(Counter.PRODUCER_REBUILDS)
@@ -214,6 +264,7 @@ class KafkaPublisher:
             config,
             metrics=metrics,
             create_topics=create_topics,
+            successes=False,  # only failures need a report: they are raised to the caller
         )
         self._lock = threading.Lock()
         self._failures: list[DeliveryFailure] = []
@@ -221,32 +272,33 @@ class KafkaPublisher:
 
     def publish(self, event: EventType, *, headers: Mapping[str, str] | None = None) -> None:
         """Queue ``event``; raises :class:`DeliveryFailed` for earlier events that failed."""
-        self._raise_failures()
-        if self.producer.stale:
-            self.producer.rebuild("a delivery failed with stale producer state")
-        record = build_record(event, self.codec, headers)
-        self.producer.ensure_one(record.topic)
-        self.producer.send(
-            record.topic,
-            record.value,
-            record.key,
-            h.to_kafka(record.headers),
-            self._reporter(record),
+        if self._failures:
+            self._raise_failures()
+        producer = self.producer
+        if producer.stale:
+            producer.rebuild("a delivery failed with stale producer state")
+        plan = plan_for(type(event))
+        value = self.codec.encode(event)
+        event_id = plan.event_id(event)
+        producer.ensure_one(plan.topic)
+        producer.send(
+            plan.topic,
+            value,
+            plan.key(event),
+            plan.kafka_headers(value, event_id, headers),
+            functools.partial(self._report, plan.topic, plan.event_type, event_id),
         )
         self._sent += 1
-        if self._sent % _POLL_EVERY == 0:  # serve delivery reports without a call per event
-            self.producer.poll(0)
+        if self._sent % _POLL_EVERY == 0:  # serve failure reports without a call per event
+            producer.poll(0)
 
-    def _reporter(self, record: OutgoingRecord) -> DeliveryCallback:
-        def report(error: KafkaError | None, _message: Message) -> None:
-            if error is not None:
-                failure = DeliveryFailure(
-                    record.topic, record.event_type, record.event_id, error.str(), error.name()
-                )
-                with self._lock:
-                    self._failures.append(failure)
-
-        return report
+    def _report(
+        self, topic: str, event_type: str, event_id: str, error: KafkaError | None, _m: Message
+    ) -> None:
+        if error is not None:
+            failure = DeliveryFailure(topic, event_type, event_id, error.str(), error.name())
+            with self._lock:
+                self._failures.append(failure)
 
     def _raise_failures(self) -> None:
         if not self._failures:

@@ -1,13 +1,16 @@
 """An event turned into what goes on the wire: topic, key, value bytes and headers.
 
 Both publishers (direct Kafka and outbox) build records here, so an event published either way
-carries the same key and headers.
+carries the same key and headers. What depends only on the event's class (topic, event type,
+how to read the key and the event id) is worked out once per class into a :class:`RecordPlan`;
+publishing an event then costs its encoding plus a few attribute reads.
 """
 
 from __future__ import annotations
 
+import operator
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,49 +30,98 @@ class OutgoingRecord:
     event_id: str
 
 
+class RecordPlan:
+    """Everything about publishing one event class that does not depend on the event."""
+
+    __slots__ = ("_event_id", "_key", "_schema_ids", "event_type", "event_type_header", "topic")
+
+    def __init__(self, cls: type[EventType]) -> None:
+        self.topic = cls.TOPIC
+        self.event_type = cls.EVENT_NAME
+        self.event_type_header = cls.EVENT_NAME.encode("utf-8")
+        self._key = _key_reader(cls)
+        self._event_id = _event_id_reader(cls)
+        # The schema-id header per wire-format prefix: one id per class in practice.
+        self._schema_ids: dict[bytes, str] = {}
+
+    def key(self, event: EventType) -> bytes | None:
+        return _as_key(self._key(event))
+
+    def event_id(self, event: EventType) -> str:
+        value = self._event_id(event)
+        return str(value) if value is not None else str(uuid.uuid4())
+
+    def schema_id(self, value: bytes) -> str:
+        prefix = value[: wire.HEADER_SIZE]
+        found = self._schema_ids.get(prefix)
+        if found is None:
+            found = self._schema_ids[prefix] = str(schema_id_of(value))
+        return found
+
+    def kafka_headers(
+        self, value: bytes, event_id: str, extra_headers: Mapping[str, str] | None = None
+    ) -> h.KafkaHeaders:
+        """The headers of :meth:`record` as confluent-kafka takes them (the direct producer
+        skips the dict)."""
+        headers: h.KafkaHeaders = [
+            (h.EVENT_TYPE, self.event_type_header),
+            (h.EVENT_ID, event_id.encode("utf-8")),
+            (h.SCHEMA_ID, self.schema_id(value).encode("ascii")),
+            (h.TRACEPARENT, outgoing_traceparent().encode("ascii")),
+        ]
+        if not extra_headers:
+            return headers
+        # As in record(): a caller's header replaces the runtime's of the same name.
+        merged = dict(headers)
+        merged.update((name, text.encode("utf-8")) for name, text in extra_headers.items())
+        return list(merged.items())
+
+    def record(
+        self, event: EventType, codec: Codec, extra_headers: Mapping[str, str] | None = None
+    ) -> OutgoingRecord:
+        value = codec.encode(event)
+        event_id = self.event_id(event)
+        headers = {
+            h.EVENT_TYPE: self.event_type,
+            h.EVENT_ID: event_id,
+            h.SCHEMA_ID: self.schema_id(value),
+            h.TRACEPARENT: outgoing_traceparent(),
+        }
+        if extra_headers:
+            headers.update(extra_headers)
+        return OutgoingRecord(
+            self.topic, self.key(event), value, headers, self.event_type, event_id
+        )
+
+
+# Plans per class, kept for the life of the process (event classes are few and long-lived).
+_plans: dict[type, RecordPlan] = {}
+
+
+def plan_for(cls: type[EventType]) -> RecordPlan:
+    found = _plans.get(cls)
+    if found is None:
+        found = _plans[cls] = RecordPlan(cls)
+    return found
+
+
 def build_record(
     event: EventType, codec: Codec, extra_headers: Mapping[str, str] | None = None
 ) -> OutgoingRecord:
     """Encode ``event``; key from its manifest key field (so one aggregate's events share a
     partition and stay in order); headers: event type, event id, schema id, traceparent."""
-    value = codec.encode(event)
-    event_id = event_id_of(event)
-    headers = {
-        h.EVENT_TYPE: event.EVENT_NAME,
-        h.EVENT_ID: event_id,
-        h.SCHEMA_ID: str(schema_id_of(value)),
-        h.TRACEPARENT: outgoing_traceparent(),
-    }
-    headers.update(extra_headers or {})
-    return OutgoingRecord(
-        topic=event.TOPIC,
-        key=key_of(event),
-        value=value,
-        headers=headers,
-        event_type=event.EVENT_NAME,
-        event_id=event_id,
-    )
+    return plan_for(type(event)).record(event, codec, extra_headers)
 
 
 def key_of(event: EventType) -> bytes | None:
     """The event's ``kafka_key()`` (generated classes have it), else the UTF-8 text of its key
     field; None when the manifest names no key."""
-    kafka_key = getattr(event, "kafka_key", None)
-    if callable(kafka_key):
-        value = kafka_key()
-    elif event.KEY_FIELD:
-        value = _field(event, event.KEY_FIELD)
-    else:
-        return None
-    if value is None or isinstance(value, bytes):
-        return value
-    return str(value).encode("utf-8")
+    return plan_for(type(event)).key(event)
 
 
 def event_id_of(event: EventType) -> str:
     """The event's ``event_id`` field, or a new UUID for events without one."""
-    value = _field(event, "event_id")
-    return str(value) if value is not None else str(uuid.uuid4())
+    return plan_for(type(event)).event_id(event)
 
 
 def schema_id_of(value: bytes) -> int:
@@ -80,8 +132,39 @@ def schema_id_of(value: bytes) -> int:
         return -1
 
 
-def _field(event: EventType, name: str) -> Any:
-    # Generated classes may rename a field that is a Python keyword; fall back to to_dict().
-    if hasattr(event, name):
-        return getattr(event, name)
-    return event.to_dict().get(name)
+def _as_key(value: Any) -> bytes | None:
+    if type(value) is str:
+        return value.encode("utf-8")
+    if value is None or isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8")
+
+
+def _none(_event: EventType) -> None:
+    return None
+
+
+def _key_reader(cls: type[EventType]) -> Callable[[EventType], Any]:
+    if callable(getattr(cls, "kafka_key", None)):
+        return operator.methodcaller("kafka_key")
+    if cls.KEY_FIELD:
+        return _field_reader(cls, cls.KEY_FIELD)
+    return _none
+
+
+def _event_id_reader(cls: type[EventType]) -> Callable[[EventType], Any]:
+    return _field_reader(cls, "event_id")
+
+
+def _field_reader(cls: type[EventType], name: str) -> Callable[[EventType], Any]:
+    """Reads field ``name``; generated classes may rename a field that is a Python keyword,
+    so a name that is not an attribute is looked up in ``to_dict()``."""
+    if name in getattr(cls, "__dataclass_fields__", {}):  # a field every instance has
+        return operator.attrgetter(name)
+
+    def read(event: EventType) -> Any:
+        if hasattr(event, name):
+            return getattr(event, name)
+        return event.to_dict().get(name)
+
+    return read

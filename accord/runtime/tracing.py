@@ -51,35 +51,47 @@ def parse_traceparent(value: str | None) -> TraceContext | None:
     return TraceContext(trace_id, span_id, flags)
 
 
+# Trace ids need to be unique, not secret: the fast PRNG (reseeded after fork) is enough.
+_random_bits = random.getrandbits
+
+
 def new_trace() -> TraceContext:
-    return TraceContext(f"{random.getrandbits(128) or 1:032x}", _new_span_id())
+    return TraceContext(f"{_random_bits(128) or 1:032x}", _new_span_id())
 
 
 def _new_span_id() -> str:
-    # Trace ids need to be unique, not secret: the fast PRNG (reseeded after fork) is enough.
-    return f"{random.getrandbits(64) or 1:016x}"
+    return f"{_random_bits(64) or 1:016x}"
 
 
-# The active trace: a parsed context, or the raw header of the event being handled (parsed
-# only if the handler publishes, so consuming pays nothing for it).
-_current: ContextVar[TraceContext | str | None] = ContextVar("accord_trace", default=None)
+def _new_traceparent() -> str:
+    """``new_trace().traceparent`` without the intermediate object (the publishing hot path)."""
+    return f"00-{_random_bits(128) or 1:032x}-{_random_bits(64) or 1:016x}-01"
+
+
+# The active trace: a parsed context, or the raw header of the event being handled (bytes as
+# it came off the wire, parsed only if the handler publishes, so consuming pays nothing).
+_Active = TraceContext | str | bytes | None
+_current: ContextVar[_Active] = ContextVar("accord_trace", default=None)
 
 
 def current_trace() -> TraceContext | None:
     active = _current.get()
-    if isinstance(active, str):
-        active = parse_traceparent(active)
-        _current.set(active)
-    return active
+    if active is None or isinstance(active, TraceContext):
+        return active
+    parsed = parse_traceparent(
+        active.decode("ascii", "replace") if isinstance(active, bytes) else active
+    )
+    _current.set(parsed)
+    return parsed
 
 
-def activate(traceparent: str | None) -> Token[TraceContext | str | None]:
-    """Make an incoming ``traceparent`` current (the consumer's per-event hot path; use
-    :func:`use_trace` elsewhere). Undo with :func:`deactivate`."""
+def activate(traceparent: str | bytes | None) -> Token[_Active]:
+    """Make an incoming ``traceparent`` (text or the header's bytes) current: the consumer's
+    per-event hot path; use :func:`use_trace` elsewhere. Undo with :func:`deactivate`."""
     return _current.set(traceparent)
 
 
-def deactivate(token: Token[TraceContext | str | None]) -> None:
+def deactivate(token: Token[_Active]) -> None:
     _current.reset(token)
 
 
@@ -98,5 +110,7 @@ def use_trace(context: TraceContext | str | None) -> Iterator[TraceContext]:
 def outgoing_traceparent() -> str:
     """The ``traceparent`` for an event published now: a child of the current trace, or a new
     trace when none is current."""
+    if _current.get() is None:
+        return _new_traceparent()
     active = current_trace()
-    return (active.child() if active is not None else new_trace()).traceparent
+    return active.child().traceparent if active is not None else _new_traceparent()
