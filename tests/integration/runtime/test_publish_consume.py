@@ -72,6 +72,21 @@ def test_undeliverable_events_raise_instead_of_vanishing(codec: JsonTestCodec) -
         publisher.flush(10)
     assert [f.event_type for f in failed.value.failures] == ["ItemAdded"]
     assert failed.value.failures[0].code == "_MSG_TIMED_OUT"
+    counters = publisher.producer.metrics.snapshot()
+    assert (counters[Counter.PRODUCED], counters[Counter.PRODUCE_FAILED]) == (0, 1)
+
+
+def test_acknowledged_events_are_counted_without_a_report_each(
+    settings: KafkaSettings, accord_topic: str, codec: JsonTestCodec
+) -> None:
+    # The direct publisher asks for failure reports only; "produced" still counts every ack.
+    item_added, _ = event_types(accord_topic)
+    with KafkaPublisher(codec, settings) as publisher:
+        for i in range(150):
+            publisher.publish(item_added(cart_id=f"cart-{i % 4}", seq=i))
+    counters = publisher.producer.metrics.snapshot()
+    assert (counters[Counter.PRODUCED], counters[Counter.PRODUCE_FAILED]) == (150, 0)
+    assert len(read_topic(settings, accord_topic, expect=150)) == 150
 
 
 def test_consumer_applies_each_event_once_in_key_order(

@@ -102,3 +102,10 @@ def test_postgres_urls_open_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     db = open_database("postgresql://u@h/d")
     assert isinstance(db, PostgresDatabase)
     assert opened == ["postgresql://u@h/d"]
+
+
+def test_executemany_says_how_many_rows_changed(db: SqliteDatabase) -> None:
+    with db.transaction() as tx:
+        assert tx.executemany("INSERT INTO t VALUES (?)", [(1,), [2], (3,)]) == 3
+        assert tx.executemany("UPDATE t SET n = n + 1 WHERE n > ?", [(1,)]) == 2
+        assert tx.execute("SELECT COUNT(*) FROM t", [1][:0]).fetchall() == [(3,)]

@@ -54,3 +54,31 @@ def test_purge_forgets_old_entries(db: SqliteDatabase) -> None:
         inbox.record(tx, "g", [("e1", "t", 0, 1)])
     assert inbox.purge(db, older_than_s=3600) == 0
     assert inbox.purge(db, older_than_s=-1) == 1
+
+
+def test_claim_records_a_batch_of_new_ids(db: SqliteDatabase) -> None:
+    with db.transaction() as tx:
+        assert inbox.claim(tx, "g", [("e1", "t", 0, 1), ("e2", "t", 1, 1)])
+    with db.read() as tx:
+        assert inbox.seen(tx, "g", ["e1", "e2"]) == {"e1", "e2"}
+        rows = tx.query("SELECT event_id, topic, part, msg_offset FROM accord_inbox ORDER BY 1")
+    assert rows == [("e1", "t", 0, 1), ("e2", "t", 1, 1)]
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [("e9", "t", 0, 5), ("e1", "t", 0, 6)],  # e1 was recorded before
+        [("e8", "t", 0, 5), ("e8", "t", 0, 6)],  # the same id twice in the batch
+    ],
+)
+def test_claim_refuses_a_batch_with_a_known_id(
+    db: SqliteDatabase, batch: list[inbox.InboxEntry]
+) -> None:
+    with db.transaction() as tx:
+        inbox.record(tx, "g", [("e1", "t", 0, 1)])
+    with db.transaction() as tx:
+        assert not inbox.claim(tx, "g", batch)
+    # Another group's inbox is its own.
+    with db.transaction() as tx:
+        assert inbox.claim(tx, "other", [("e1", "t", 0, 1)])

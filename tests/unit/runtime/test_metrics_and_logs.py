@@ -50,3 +50,13 @@ def test_log_lines_are_json_with_the_extra_fields() -> None:
     assert line["logger"] == "accord.runtime.consumer"
     assert (line["topic"], line["offset"]) == ("order.events", 12)
     assert "args" not in line
+
+
+def test_counts_of_finished_threads_are_kept() -> None:
+    metrics = Metrics()
+    thread = threading.Thread(target=lambda: metrics.add(Counter.PRODUCED, 3))
+    thread.start()
+    thread.join()
+    metrics.add(Counter.PRODUCED)
+    assert metrics.snapshot()[Counter.PRODUCED] == 4
+    assert metrics.snapshot().to_dict()["counters"]["produced"] == 4

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Self
 
-from accord.runtime.records import build_record, event_id_of, key_of, schema_id_of
+from accord.runtime.records import build_record, event_id_of, key_of, plan_for, schema_id_of
 from accord.runtime.tracing import parse_traceparent, use_trace
 from accord.runtime.wire import frame
 from services.user.contracts import UserCreated, UserStatus
@@ -92,3 +92,48 @@ def test_schema_id_of_unframed_bytes_is_minus_one() -> None:
     assert schema_id_of(frame(5, b"x")) == 5
     assert schema_id_of(b"\x07abcd") == -1
     assert schema_id_of(b"") == -1
+
+
+def test_kafka_headers_are_the_record_headers_as_bytes() -> None:
+    event = user()
+    plan = plan_for(UserCreated)
+    value = FixedCodec().encode(event)
+    with use_trace("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"):
+        record = build_record(event, FixedCodec(), {"source": "signup"})
+        headers = plan.kafka_headers(value, record.event_id, {"source": "signup"})
+    names = [name for name, _ in headers]
+    assert names == ["event_type", "event_id", "schema_id", "traceparent", "source"]
+    as_text = {name: raw.decode() for name, raw in headers if isinstance(raw, bytes)}
+    assert {k: v for k, v in as_text.items() if k != "traceparent"} == {
+        k: v for k, v in record.headers.items() if k != "traceparent"
+    }
+    trace = parse_traceparent(as_text["traceparent"])
+    assert trace is not None
+    assert trace.trace_id == "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+def test_a_callers_header_replaces_the_runtimes_of_the_same_name() -> None:
+    plan = plan_for(UserCreated)
+    headers = plan.kafka_headers(frame(3, b"{}"), "e1", {"event_type": "Renamed", "x": "1"})
+    assert headers[0] == ("event_type", b"Renamed")
+    assert dict(headers)["x"] == b"1"
+    record = build_record(user(), FixedCodec(), {"event_type": "Renamed"})
+    assert record.headers["event_type"] == "Renamed"
+
+
+def test_schema_id_header_follows_each_values_prefix() -> None:
+    plan = plan_for(Plain)
+    assert [plan.schema_id(frame(n, b"x")) for n in (5, 6, 5)] == ["5", "6", "5"]
+    assert plan.schema_id(b"\x07abcd") == "-1"
+
+
+def test_fields_missing_as_attributes_are_read_from_to_dict() -> None:
+    class Renamed(Plain):  # a generated class renames a field that is a Python keyword
+        KEY_FIELD: ClassVar[str | None] = "from"
+
+        def to_dict(self) -> dict[str, Any]:
+            return {"from": "warehouse-1", "event_id": "e-7"}
+
+    event = Renamed(sku="s")
+    assert key_of(event) == b"warehouse-1"
+    assert event_id_of(event) == "e-7"

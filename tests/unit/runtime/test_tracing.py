@@ -6,7 +6,9 @@ import pytest
 
 from accord.runtime.tracing import (
     TraceContext,
+    activate,
     current_trace,
+    deactivate,
     new_trace,
     outgoing_traceparent,
     parse_traceparent,
@@ -76,3 +78,29 @@ def test_nested_traces_restore_the_outer_one() -> None:
         with use_trace(VALID):
             assert current_trace() != outer
         assert current_trace() == outer
+
+
+def test_an_incoming_header_is_parsed_only_when_something_is_published() -> None:
+    # The consumer makes the raw header bytes current; publishing continues that trace.
+    token = activate(VALID.encode())
+    try:
+        child = parse_traceparent(outgoing_traceparent())
+        assert current_trace() == parse_traceparent(VALID)
+    finally:
+        deactivate(token)
+    assert child is not None
+    assert child.trace_id == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert child.span_id != "00f067aa0ba902b7"
+    assert current_trace() is None
+
+
+def test_a_malformed_incoming_header_gives_new_traces() -> None:
+    token = activate(b"not a traceparent")
+    try:
+        first = parse_traceparent(outgoing_traceparent())
+        second = parse_traceparent(outgoing_traceparent())
+    finally:
+        deactivate(token)
+    assert first is not None
+    assert second is not None
+    assert first.trace_id != second.trace_id
