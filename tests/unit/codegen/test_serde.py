@@ -14,7 +14,7 @@ import pytest
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
 from accord.errors import RegistryError
-from accord.runtime import wire
+from accord.runtime import avro_io, wire
 from accord.runtime.events import (
     IncompatibleWriterSchema,
     UndecodableMessage,
@@ -164,3 +164,19 @@ def test_registry_outage_is_a_registry_error_not_a_decode_error() -> None:
         serde.encode(order())
     with pytest.raises(RegistryError, match="unreachable"):
         serde.decode(wire.frame(7, b"\x00"), (OrderPlaced,))
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "public-api"])
+def test_fastavro_direct_calls_and_public_fallback_agree(
+    url: str, direct: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert avro_io.DIRECT  # the pinned fastavro passes the import-time probe
+    monkeypatch.setattr(avro_io, "DIRECT", direct)
+    serde = Serde(url, auto_register=True)
+    event = order()
+    data = serde.encode(event)
+    assert serde.decode(data, (OrderPlaced,))[0] == event
+    monkeypatch.setattr(avro_io, "DIRECT", not direct)
+    other = Serde(url, auto_register=True)
+    assert other.encode(event) == data  # byte for byte
+    assert other.decode(data, (OrderPlaced,))[0] == event
