@@ -8,11 +8,15 @@ import decimal
 import json
 import socket
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
+from accord.codegen.generate import generate
+from accord.codegen.writer import write_all
+from accord.contracts import load
 from accord.errors import RegistryError
 from accord.runtime import avro_io, wire
 from accord.runtime.events import (
@@ -24,6 +28,7 @@ from accord.runtime.schema_client import SchemaCache, client_for
 from accord.runtime.serde import EventValidationError, Serde
 from services.inventory.contracts import StockChange, StockUpdated
 from services.order.contracts import OrderLine, OrderPlaced
+from tests.unit.codegen.support import import_package, write_project
 
 NOW = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.UTC)
 
@@ -180,3 +185,21 @@ def test_fastavro_direct_calls_and_public_fallback_agree(
     other = Serde(url, auto_register=True)
     assert other.encode(event) == data  # byte for byte
     assert other.decode(data, (OrderPlaced,))[0] == event
+
+
+def test_manifest_can_switch_json_validation_off(tmp_path: Path, url: str) -> None:
+    schema = {
+        "title": "Note",
+        "type": "object",
+        "required": ["text"],
+        "properties": {"text": {"type": "string", "minLength": 3}},
+    }
+    manifest = write_project(tmp_path, {"Note.json": schema})
+    data = json.loads(manifest.read_text())
+    data["codegen"]["python"]["validate_json"] = False
+    manifest.write_text(json.dumps(data))
+    write_all(generate(load(manifest)))
+    note = import_package(tmp_path / "pkg" / "svc", f"novalidate_{uuid.uuid4().hex}").Note
+    assert note.VALIDATE is False
+    serde = Serde(url, auto_register=True)
+    assert serde.decode(serde.encode(note(text="x")), (note,))[0] == note(text="x")
