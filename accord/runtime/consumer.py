@@ -27,7 +27,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -192,7 +192,7 @@ class EventConsumer:
         create_topics: bool = True,
         partitions: int = DEFAULT_PARTITIONS,
         on_outbox_commit: Callable[[], None] | None = None,
-        freeze_gc: bool = True,
+        tune_gc: bool = True,
     ) -> None:
         if not handlers:
             raise ValueError("EventConsumer needs at least one handler")
@@ -208,7 +208,7 @@ class EventConsumer:
         self.create_topics = create_topics
         self.partitions = partitions
         self.on_outbox_commit = on_outbox_commit
-        self.freeze_gc = freeze_gc
+        self.tune_gc = tune_gc
         self.topics = tuple(sorted({cls.TOPIC for cls in self.handlers}))
         self._readers = {
             topic: tuple(sorted((c for c in self.handlers if topic == c.TOPIC), key=_name))
@@ -255,10 +255,9 @@ class EventConsumer:
             self._stop = stop
         if self.create_topics:
             self._ensure_topics()
-        if self.freeze_gc:
-            # What exists now (modules, the service's set-up) lives as long as the process.
-            # Freezing it keeps the cycle collector from walking it again on every full
-            # collection, which each batch's short-lived objects trigger every few batches.
+        if self.tune_gc:
+            # What exists now (modules, the service's set-up) lives as long as the process:
+            # frozen, the cycle collector does not walk it again on every full collection.
             gc.freeze()
         consumer = Consumer(self._config)
         self._consumer = consumer
@@ -272,7 +271,7 @@ class EventConsumer:
             while not self._stop.is_set():
                 messages = consumer.consume(self.batch_size, 0.2)
                 if messages:
-                    with contextlib.suppress(_Stopping):
+                    with contextlib.suppress(_Stopping), _collector_paused(self.tune_gc):
                         self._process(messages)
                     self._commit(asynchronous=True)
                 self._update_lag()
@@ -665,6 +664,22 @@ def _metadata(
         },
     )
     return meta
+
+
+@contextlib.contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """Pause the cycle collector while a batch is processed. A batch keeps its messages,
+    events and records alive until it ends, so collections triggered halfway only walk them
+    again and again, to free nothing (they die by reference counting when the batch ends).
+    Only resumed if it was running: a process that disabled it keeps it disabled."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _by_class(

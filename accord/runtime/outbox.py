@@ -16,7 +16,7 @@ consumers' inbox skips the copy), never lost. While the broker is unreachable ro
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
 import threading
 import time
@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from confluent_kafka import KafkaError, Message
 
 from accord.runtime import headers as h
@@ -113,7 +114,7 @@ class OutboxPublisher:
                 record.topic,
                 record.key,
                 record.value,
-                json.dumps(dict(record.headers), sort_keys=True),
+                orjson.dumps(dict(record.headers), option=orjson.OPT_SORT_KEYS).decode(),
                 record.event_type,
                 record.event_id,
                 _now_ms(),
@@ -140,6 +141,9 @@ class OutboxRelay:
     Run exactly one relay per database (two would publish the same rows twice; harmless for
     consumers with an inbox, but wasteful). ``before_mark`` is a seam for fault-injection
     tests: it is called with the acknowledged row ids just before they are marked sent.
+    Asked to stop while rows are in flight, the relay waits up to ``stop_grace_s`` for them;
+    if some are still unacknowledged then, it marks none of that batch (they go out again on
+    the next start, and the consumers' inbox skips the copies).
     """
 
     def __init__(
@@ -154,6 +158,7 @@ class OutboxRelay:
         create_topics: bool = True,
         sent_retention_s: float = 3600.0,
         before_mark: Callable[[Sequence[int]], None] | None = None,
+        stop_grace_s: float = 5.0,
     ) -> None:
         self.db = db
         self.metrics = metrics or Metrics()
@@ -161,6 +166,7 @@ class OutboxRelay:
         self.idle_poll_s = idle_poll_s
         self.sent_retention_s = sent_retention_s
         self.before_mark = before_mark
+        self.stop_grace_s = stop_grace_s
         # A relay must not block forever on a dead broker: a bounded delivery timeout turns a
         # broker restart into failed deliveries, a new producer and a resend.
         config = {"message.timeout.ms": 15_000, **(producer_config or {})}
@@ -169,6 +175,7 @@ class OutboxRelay:
             config,
             metrics=self.metrics,
             create_topics=create_topics,
+            successes=False,  # a row is acked when it left the producer without a failure
         )
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -228,24 +235,27 @@ class OutboxRelay:
             self._purge_sent()
             return 0
         self.producer.ensure({row.record.topic for row in rows})
-        acked: list[int] = []
         failed: dict[int, KafkaError] = {}
         for row in rows:
+            record = row.record
             self.producer.send(
-                row.record.topic,
-                row.record.value,
-                row.record.key,
-                h.to_kafka(row.record.headers),
-                _collector(row.id, acked, failed),
+                record.topic,
+                record.value,
+                record.key,
+                h.to_kafka(record.headers),
+                functools.partial(_note_failure, failed, row.id),
             )
-        while len(acked) + len(failed) < len(rows):
-            self.producer.flush(0.2)
-            if stop is not None and stop.is_set() and self.producer.in_flight():
-                break  # shutting down: unacknowledged rows stay unsent and go out next time
+        # Failure reports only: once nothing is in flight, every row without one was acked.
+        while self.producer.flush(0.2):
+            if stop is not None and stop.is_set():
+                self.producer.flush(self.stop_grace_s)  # shutting down: a last, bounded wait
+                break
+        acked = [row.id for row in rows if row.id not in failed]
+        if self.producer.in_flight():
+            acked = []  # which of them the broker has is unknown: send them all next time
         if failed:
             self._record_failures(failed)
         if acked:
-            acked.sort()
             if self.before_mark is not None:
                 self.before_mark(acked)
             self._mark_sent(acked)
@@ -266,7 +276,7 @@ class OutboxRelay:
                     topic=r[1],
                     key=bytes(r[2]) if r[2] is not None else None,
                     value=bytes(r[3]),
-                    headers=json.loads(r[4]),
+                    headers=orjson.loads(r[4]),
                     event_type=r[5],
                     event_id=r[6],
                 ),
@@ -303,16 +313,11 @@ class OutboxRelay:
             tx.execute(f"DELETE FROM {TABLE} WHERE sent_ms IS NOT NULL AND sent_ms < ?", (cutoff,))
 
 
-def _collector(
-    row_id: int, acked: list[int], failed: dict[int, KafkaError]
-) -> Callable[[KafkaError | None, Message], None]:
-    def collect(error: KafkaError | None, _message: Message) -> None:
-        if error is None:
-            acked.append(row_id)
-        else:
-            failed[row_id] = error
-
-    return collect
+def _note_failure(
+    failed: dict[int, KafkaError], row_id: int, error: KafkaError | None, _message: Message
+) -> None:
+    if error is not None:
+        failed[row_id] = error
 
 
 def _chunks(items: Sequence[int], size: int) -> list[Sequence[int]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -96,6 +98,29 @@ def test_rows_stay_unsent_while_the_broker_does_not_ack(
     assert sent is None
     assert attempts == 1
     assert "timed out" in error
+
+
+def test_a_stopping_relay_marks_nothing_it_cannot_confirm(
+    accord_topic: str, codec: JsonTestCodec, db: Database
+) -> None:
+    item_added, _ = event_types(accord_topic)
+    fill_outbox(db, codec, [item_added(cart_id="a", seq=1), item_added(cart_id="b", seq=2)])
+    relay = OutboxRelay(
+        db,
+        KafkaSettings("127.0.0.1:1"),  # nothing listens there: nothing is ever acknowledged
+        producer_config={"message.timeout.ms": 60_000},
+        create_topics=False,
+        stop_grace_s=0.2,
+    )
+    stopping = threading.Event()
+    stopping.set()
+    started = time.monotonic()
+    assert relay.run_once(stopping) == 0
+    assert time.monotonic() - started < 5  # the grace, not the delivery timeout
+    with db.read() as tx:
+        rows = tx.query("SELECT sent_ms, attempts FROM accord_outbox ORDER BY id")
+    assert rows == [(None, 0), (None, 0)]  # still unsent, and not counted as failed
+    relay.producer.rebuild("test over")  # drop the undeliverable messages
 
 
 def _consume_all(

@@ -4,13 +4,20 @@ records it builds."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 import pytest
 from confluent_kafka import Message, TopicPartition
 
-from accord.runtime.consumer import VersionCheck, _by_class, _metadata, _Offsets
+from accord.runtime.consumer import (
+    VersionCheck,
+    _by_class,
+    _collector_paused,
+    _metadata,
+    _Offsets,
+)
 from accord.runtime.context import HandlerContext
 from accord.runtime.events import Metadata
 
@@ -90,3 +97,19 @@ def test_a_handler_context_for_another_event_changes_only_the_metadata() -> None
     assert ctx.metadata is first
     with pytest.raises(dataclasses.FrozenInstanceError):
         other.group = "h"  # type: ignore[misc]
+
+
+def test_the_collector_is_paused_for_a_batch_and_left_as_it_was() -> None:
+    assert gc.isenabled()
+    with _collector_paused(True):
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with _collector_paused(False):
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused(True):
+            pass
+        assert not gc.isenabled()  # the process had turned it off: it stays off
+    finally:
+        gc.enable()
