@@ -24,7 +24,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict accord
+	$(BIN)/mypy --strict accord services
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
