@@ -19,10 +19,10 @@ class EventType(Protocol):
     Generated classes also have ``kafka_key() -> str | bytes | None`` (the key field's value
     as message-key text: UUIDs in canonical form, enums as their symbol, bytes unchanged),
     ``VALIDATE: ClassVar[bool]`` on JSON Schema events (``codegen.python.validate_json``,
-    honoured by the serde) and ``to_primitives()`` on Avro events (``to_dict`` with logical
-    values as their Avro primitives; ``from_dict`` reads both forms, which lets the serde skip
-    fastavro's logical-type conversions). They are not part of this protocol, so hand-written
-    event types need not define them.
+    honoured by the serde) and ``to_primitives()`` / ``from_primitives()`` on Avro events
+    (``to_dict`` / ``from_dict`` with logical values as their Avro primitives, which lets the
+    serde skip fastavro's logical-type conversions; ``from_dict`` reads both forms). They are
+    not part of this protocol, so hand-written event types need not define them.
     """
 
     EVENT_NAME: ClassVar[str]  # manifest name, e.g. "OrderPlaced"
