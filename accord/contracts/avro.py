@@ -65,7 +65,12 @@ def split_fullname(full: str) -> tuple[str | None, str]:
 
 def top_level_name(data: Any) -> str:
     """Full name of the top-level named type ("" for primitives, arrays, maps, unions)."""
-    if isinstance(data, dict) and data.get("type") in NAMED and isinstance(data.get("name"), str):
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("type"), str)  # {"type": {...}} wraps, names nothing itself
+        and data["type"] in NAMED
+        and isinstance(data.get("name"), str)
+    ):
         ns = data.get("namespace")
         return fullname(data["name"], ns if isinstance(ns, str) else None)
     return ""
@@ -159,8 +164,12 @@ class _Validator:
             return _named_fullname(target, namespace) if target is not None else branch
         if isinstance(branch, dict):
             t = branch.get("type")
+            if isinstance(t, (dict, list)):  # {"type": {...}} is the schema it wraps
+                return self.branch_key(t, namespace)
             if t in NAMED:
-                return _named_fullname(branch, namespace)
+                # A name that is not a string is reported by define(); it identifies nothing.
+                name = branch.get("name", "")
+                return _named_fullname(branch, namespace) if isinstance(name, str) else None
             if isinstance(t, str):
                 return t
         return None
@@ -280,7 +289,8 @@ class _Validator:
                 )
                 continue
             ftype = f["type"]
-            before = len(problems)
+            default = "default" in f
+            before = len(problems) if default else 0
             if type(ftype) is str:
                 if ftype not in PRIMITIVES:
                     self.reference(ftype, ((fields_ptr, i), "type"), ns)
@@ -288,11 +298,11 @@ class _Validator:
                 self.complex(ftype, ((fields_ptr, i), "type"), ns)
             else:
                 self.schema(ftype, ((fields_ptr, i), "type"), ns)
-            if "default" in f and len(problems) == before:
-                default = f["default"]
+            if default and len(problems) == before:
+                value = f["default"]
                 # The usual optional field (["null", ...] defaulting to null) is right as is.
-                usual = default is None and type(ftype) is list and ftype and ftype[0] == "null"
-                err = None if usual else self.default_error(ftype, default, ns)
+                usual = value is None and type(ftype) is list and ftype and ftype[0] == "null"
+                err = None if usual else self.default_error(ftype, value, ns)
                 if err:
                     self.error(
                         ((fields_ptr, i), "default"),
@@ -322,7 +332,7 @@ class _Validator:
     def enum(self, node: dict[str, Any], ptr: jp.Lazy, namespace: str | None) -> None:
         self.define(node, ptr, namespace)
         symbols = node.get("symbols")
-        if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
+        if not isinstance(symbols, list) or not _all_strings(symbols):
             self.error(
                 ptr if "symbols" not in node else (ptr, "symbols"),
                 'an enum needs a "symbols" list of strings',
@@ -335,7 +345,7 @@ class _Validator:
             if s in seen:
                 self.error(((ptr, "symbols"), i), f"enum symbol {s!r} appears twice")
             seen.add(s)
-        if "default" in node and node["default"] not in seen:
+        if "default" in node and not (isinstance(node["default"], str) and node["default"] in seen):
             self.error(
                 (ptr, "default"),
                 f"enum default {node['default']!r} is not one of its symbols",
@@ -378,6 +388,11 @@ class _Validator:
 
     def default_error(self, schema: Any, value: Any, namespace: str | None) -> str | None:
         return _default_error(schema, value, namespace, self.lookup, set())
+
+
+def _all_strings(items: list[Any]) -> bool:
+    # set(map(type, ...)) runs in C; str subclasses take the general check.
+    return set(map(type, items)) <= {str} or all(isinstance(s, str) for s in items)
 
 
 def _named_fullname(node: Any, namespace: str | None) -> str:
@@ -426,8 +441,8 @@ def _default_error(
             return f"expected an object for record, got {_kind(value)}"
         ns = schema.get("namespace", namespace)
         for f in schema.get("fields", []):
-            if not isinstance(f, dict) or "name" not in f:
-                continue
+            if not isinstance(f, dict) or "name" not in f or isinstance(f["name"], (dict, list)):
+                continue  # a field without a usable name is reported by the record's check
             if f["name"] in value:
                 err = _default_error(f.get("type"), value[f["name"]], ns, lookup, seen)
                 if err:

@@ -128,7 +128,7 @@ def _may_differ(raw: bytes, data: Any) -> bool:
     plus colons inside strings) than the text, unless an escaped colon (``\\u003a``) adds one
     back; texts with such an escape take the slow path.
     """
-    if b"\\u003" in raw:
+    if b"\\" in raw and b"\\u003" in raw:  # a lone byte is found much faster: look for it first
         return True
     # One pass: digits become "0" and colons go (their number is the length lost).
     shape = raw.translate(_DIGITS, b":")
@@ -279,11 +279,26 @@ def try_read_schema(
     return schema_from_data(data, fmt, text=text, file=shown, path=real)
 
 
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, through the os calls alone (no file objects: lint reads thousands)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        size = os.fstat(fd).st_size
+        raw = os.read(fd, size + 1)  # one call for a regular file
+        if len(raw) <= size:
+            return raw
+        chunks = [raw]  # it grew, or its size says nothing (a pipe, /proc)
+        while more := os.read(fd, 1 << 16):
+            chunks.append(more)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _read_text(path: Path) -> tuple[str, bytes | None]:
     """The file's text as ``path.read_text(encoding="utf-8")`` gives it (universal newlines),
     and its UTF-8 bytes when they spell exactly that text (no newline was translated)."""
-    with open(path, "rb") as f:
-        raw = f.read()
+    raw = _read_bytes(path)
     text = raw.decode("utf-8")
     if b"\r" in raw:
         return text.replace("\r\n", "\n").replace("\r", "\n"), None
