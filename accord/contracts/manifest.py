@@ -105,14 +105,16 @@ class _RuamelDecides(Exception):
     """The fast YAML path met something only ruamel reads with certainty."""
 
 
-# Texts with these take ruamel's path: tags, anchors and aliases, merge keys, a byte order
-# mark, line breaks YAML 1.1 (libyaml) and 1.2 (ruamel) disagree on.
-_RUAMEL_ONLY = ("!", "&", "*", "<<", "\ufeff", "\x85", "\u2028", "\u2029")
+# Texts with these take ruamel's path: anchors (ruamel gives anchored booleans as ints; no
+# anchor, no alias either), a byte order mark, line breaks YAML 1.1 (libyaml) and YAML 1.2
+# (ruamel) disagree on.
+_RUAMEL_ONLY = ("&", "\ufeff", "\x85", "\u2028", "\u2029")
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 # First characters of the plain scalars YAML 1.2 may read as numbers, dates, merge or value.
 _MAYBE_SPECIAL = frozenset("-+.0123456789<=")
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
 def _fast_scalar(node: yaml.ScalarNode) -> Any:
@@ -131,35 +133,56 @@ def _fast_scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
-def _fast_plain(node: yaml.Node, ptr: str, positions: dict[str, tuple[int, int]]) -> Any:
+class _FastReader:
     """libyaml's nodes -> plain data, recording 1-based (line, col) per pointer as
     :func:`_plain` does for ruamel's."""
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        seen: set[Any] = set()
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _RuamelDecides  # a complex key
-            key = _fast_scalar(key_node)
-            if key in seen:
-                raise _RuamelDecides  # a duplicate key: ruamel words the error
-            seen.add(key)
-            child = jp.join(ptr, str(key))
-            mark = key_node.start_mark
-            positions[child] = (mark.line + 1, mark.column + 1)
-            out[str(key)] = _fast_plain(value_node, child, positions)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for i, item in enumerate(node.value):
-            child = jp.join(ptr, i)
-            mark = item.start_mark
-            positions[child] = (mark.line + 1, mark.column + 1)
-            items.append(_fast_plain(item, child, positions))
-        return items
-    if not isinstance(node, yaml.ScalarNode):
-        raise _RuamelDecides
-    return _fast_scalar(node)
+
+    def __init__(self, tags: bool) -> None:
+        self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+        # A text with "!" may hold explicit tags: then each node's tag must be the one the
+        # resolver gives implicitly (an explicit tag changes what ruamel builds).
+        self.resolve: Callable[..., str] | None = yaml.resolver.Resolver().resolve if tags else None
+
+    def untagged(self, node: yaml.Node) -> None:
+        if self.resolve is None:
+            return
+        if isinstance(node, yaml.ScalarNode):
+            plain = not node.style
+            implicit = self.resolve(yaml.ScalarNode, node.value, (plain, not plain))
+        else:
+            implicit = _MAP if isinstance(node, yaml.MappingNode) else _SEQ
+        if node.tag != implicit:
+            raise _RuamelDecides
+
+    def data(self, node: yaml.Node, ptr: str) -> Any:
+        self.untagged(node)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            seen: set[Any] = set()
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _RuamelDecides  # a complex key
+                self.untagged(key_node)
+                key = _fast_scalar(key_node)
+                if key in seen:
+                    raise _RuamelDecides  # a duplicate key: ruamel words the error
+                seen.add(key)
+                child = jp.join(ptr, str(key))
+                mark = key_node.start_mark
+                self.positions[child] = (mark.line + 1, mark.column + 1)
+                out[str(key)] = self.data(value_node, child)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                child = jp.join(ptr, i)
+                mark = item.start_mark
+                self.positions[child] = (mark.line + 1, mark.column + 1)
+                items.append(self.data(item, child))
+            return items
+        if not isinstance(node, yaml.ScalarNode):
+            raise _RuamelDecides
+        return _fast_scalar(node)
 
 
 def _read_fast(text: str) -> tuple[Any, dict[str, tuple[int, int]]] | None:
@@ -170,12 +193,12 @@ def _read_fast(text: str) -> tuple[Any, dict[str, tuple[int, int]]] | None:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
         return None  # ruamel reports it, in its words
-    positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+    reader = _FastReader(tags="!" in text)
     try:
-        data = None if node is None else _fast_plain(node, "", positions)
+        data = None if node is None else reader.data(node, "")
     except _RuamelDecides:
         return None
-    return data, positions
+    return data, reader.positions
 
 
 def read(path: Path, display: str) -> tuple[RawManifest | None, list[Diagnostic]]:
