@@ -41,7 +41,8 @@ class Document:
         """
         if ref not in self._refs:
             node = None
-            if self.schema is not None and ref.startswith("#"):
+            # Only JSON pointers ("#", "#/..."); an anchor ("#name") names no pointer.
+            if self.schema is not None and (ref == "#" or ref.startswith("#/")):
                 with suppress(KeyError):
                     node = jp.resolve(self.schema.data, ref[1:])
             self._refs[ref] = node

@@ -69,13 +69,22 @@ class Style:
 
     name: str
     pattern: re.Pattern[str]
-    #: Whether a name follows the style. Remembered per Style, and Styles are made per lint
-    #: run (with its configuration).
+    #: ``matches(name)``: whether a name follows the style; ``problem(kind, name)``: the
+    #: message when it does not, else None. Both remember their answers per Style, and Styles
+    #: are made per lint run (with its configuration).
     matches: Callable[[str], bool] = field(init=False, repr=False, compare=False)
+    problem: Callable[[str, str], str | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         fullmatch = self.pattern.fullmatch
+
+        def problem(kind: str, name: str) -> str | None:
+            if fullmatch(name) is not None:
+                return None
+            return f"{kind} {name!r} is not {self.describe()}"
+
         object.__setattr__(self, "matches", cache(lambda name: fullmatch(name) is not None))
+        object.__setattr__(self, "problem", cache(problem))
 
     @classmethod
     def parse(cls, value: str) -> Style:

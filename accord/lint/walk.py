@@ -15,6 +15,7 @@ from typing import Any
 from accord.contracts import Contracts, Schema, SchemaFormat
 from accord.contracts import avro as avro_model
 from accord.contracts import pointer as jp
+from accord.contracts.avro import PRIMITIVES
 from accord.lint.elements import (
     AvroEnum,
     AvroField,
@@ -61,6 +62,8 @@ _MAP = frozenset(["patternProperties", "dependentSchemas"])
 _LIST = frozenset(["allOf", "anyOf", "oneOf", "prefixItems"])
 _DEFS = frozenset(["$defs", "definitions"])
 _NESTED = _ONE | _MAP | _LIST | _DEFS
+# Keywords that make a subschema more than a leaf for the walk.
+_BRANCHING = _NESTED | {"enum", "properties"}
 
 
 def _add(out: Grouped, element: Element) -> None:
@@ -123,24 +126,23 @@ class _AvroWalk:
             fptr = (base, i)
             ftype = fnode.get("type")
             if fields is not None:
-                name = str(fnode.get("name", ""))
+                name = fnode.get("name", "")
+                if type(name) is not str:
+                    name = str(name)
                 fields.append(AvroField(doc, ctx, fptr, fnode, record, name, ftype))
             if suppress:
                 if AVRO_SUPPRESS in fnode:
                     self.suppress_at(fnode, fptr)
-            elif type(ftype) is dict and _leaf(ftype.get("type")):
-                continue  # {"type": "long", "logicalType": ...} holds nothing to walk
+            elif type(ftype) is dict:
+                inner_type = ftype.get("type")
+                if type(inner_type) is str and inner_type in PRIMITIVES:
+                    continue  # {"type": "long", "logicalType": ...} holds nothing to walk
             if type(ftype) is dict or type(ftype) is list:  # primitives hold nothing
                 self.node(ftype, (fptr, "type"), inner)
 
     def suppress_at(self, node: dict[str, Any], ptr: jp.Lazy) -> None:
         found = suppressions(self.doc, self.ctx, node[AVRO_SUPPRESS], jp.materialize(ptr))
         self.suppressions.extend(found)
-
-
-def _leaf(t: Any) -> bool:
-    """Whether a type object with this ``"type"`` is a primitive (nothing below it)."""
-    return type(t) is str and t in avro_model.PRIMITIVES
 
 
 def _fullname(node: dict[str, Any], ns: str | None) -> str:
@@ -173,11 +175,16 @@ def avro_payload_fields(
     def make(name: str, entry: tuple[int, dict[str, Any]]) -> PayloadField:
         i, f = entry
         t = f.get("type")
-        branches = t if isinstance(t, list) else [t]
-        kinds = [_avro_kind(b, named, ns) for b in branches]
-        types = frozenset(k for k, _ in kinds)
-        logicals = [lg for k, lg in kinds if k != "null"]
-        logical = logicals[0] if len(logicals) == 1 else None
+        if isinstance(t, list):
+            kinds = [_avro_kind(b, named, ns) for b in t]
+            types = frozenset(k for k, _ in kinds)
+            logicals = [lg for k, lg in kinds if k != "null"]
+            logical = logicals[0] if len(logicals) == 1 else None
+        else:  # one type: the same, without the lists
+            kind, logical = _avro_kind(t, named, ns)
+            types = frozenset((kind,))
+            if kind == "null":
+                logical = None
         return PayloadField(name, f"/fields/{i}", types, logical, "null" not in types)
 
     raw = {str(f.get("name")): (i, f) for i, f in enumerate(record.get("fields") or ())}
@@ -250,12 +257,17 @@ class _JsonWalk:
         names = set(required) if isinstance(required, list) else ()
         out = self.out.setdefault(JsonProperty, []) if self.properties else None
         base = (ptr, "properties")
+        suppress = self.suppress
         for name, sub in props.items():
             pptr = (base, name)
             if out is not None:
                 out.append(JsonProperty(doc, ctx, pptr, sub, name, owner, name in names))
             if isinstance(sub, dict):
-                self.node(sub, pptr)
+                t = sub.get("type")
+                # Most properties are leaves ({"type": "string", ...}): node() would find
+                # nothing in them, so it is called only when it may.
+                if suppress or not _BRANCHING.isdisjoint(sub) or t == "object" or type(t) is list:
+                    self.node(sub, pptr)
 
     def nested(self, key: str, sub: Any, ptr: jp.Lazy) -> None:
         kptr = (ptr, key)

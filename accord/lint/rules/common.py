@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord.lint.naming import Style, per_run, words
+from accord.lint.naming import per_run, words
 
 TEMPORAL_WORDS = frozenset(["at", "time", "timestamp", "ts", "date", "datetime"])
 AVRO_TIME_TYPES = frozenset(
@@ -38,13 +38,6 @@ def looks_temporal(name: str) -> bool:
 @per_run
 def looks_like_money(name: str, money_words: frozenset[str]) -> bool:
     return not money_words.isdisjoint(words(name))
-
-
-def style_problem(kind: str, name: str, style: Style) -> str | None:
-    """The message when ``name`` does not follow ``style``, else None."""
-    if style.matches(name):
-        return None
-    return f"{kind} {name!r} is not {style.describe()}"
 
 
 def non_null_branches(avro_type: Any) -> list[Any]:

@@ -422,7 +422,7 @@ def json_required_property_untyped(obj: JsonObject) -> Iterator[Finding]:
 
 
 def _resolve_local(root: Any, ref: str) -> Any:
-    if not ref.startswith("#"):
+    if not (ref == "#" or ref.startswith("#/")):  # an anchor ("#name") names no pointer
         return None
     try:
         return jp.resolve(root, ref[1:])

@@ -19,7 +19,6 @@ from accord.lint.elements import (
     TopicElement,
 )
 from accord.lint.registry import rule
-from accord.lint.rules.common import style_problem
 
 _RENAME_AVRO = (
     "rename it; to keep reading old data, list the old name under `aliases`, and treat the"
@@ -52,7 +51,7 @@ def avro_record_name_style(record: AvroRecord) -> Finding | None:
     Rename the record. A record's full name is its identity for readers and for the registry
     subject: list the old name under `aliases` and coordinate the change with consumers.
     """
-    problem = style_problem("record name", record.name, record.options.naming["record"])
+    problem = record.options.naming["record"].problem("record name", record.name)
     return record.finding(problem, fix=_RENAME_AVRO, pointer=record.at("name")) if problem else None
 
 
@@ -80,7 +79,7 @@ def avro_enum_name_style(enum: AvroEnum) -> Finding | None:
     ## Fix
     Rename the enum and list the old name under `aliases`.
     """
-    problem = style_problem("enum name", enum.name, enum.options.naming["enum"])
+    problem = enum.options.naming["enum"].problem("enum name", enum.name)
     return enum.finding(problem, fix=_RENAME_AVRO, pointer=enum.at("name")) if problem else None
 
 
@@ -109,7 +108,7 @@ def avro_field_name_style(field: AvroField) -> Finding | None:
     Rename the field and list the old name under the field's `aliases`, so readers with the new
     schema still read data written with the old one.
     """
-    problem = style_problem("field name", field.name, field.options.naming["field"])
+    problem = field.options.naming["field"].problem("field name", field.name)
     if problem is None:
         return None
     return field.finding(
@@ -146,7 +145,7 @@ def avro_enum_symbol_style(enum: AvroEnum) -> Iterator[Finding]:
     """
     style = enum.options.naming["symbol"]
     for i, symbol in enumerate(enum.node.get("symbols") or ()):
-        problem = style_problem("enum symbol", symbol, style)
+        problem = style.problem("enum symbol", symbol)
         if problem:
             yield enum.finding(f"{problem} (enum {enum.name})", pointer=enum.at("symbols", i))
 
@@ -185,7 +184,7 @@ def avro_namespace_style(record: AvroRecord) -> Finding | None:
     namespace = record.namespace
     if not namespace:
         return None
-    problem = style_problem("namespace", namespace, record.options.naming["namespace"])
+    problem = record.options.naming["namespace"].problem("namespace", namespace)
     return record.finding(problem, fix=_RENAME_AVRO, pointer=pointer) if problem else None
 
 
@@ -247,7 +246,7 @@ def json_property_name_style(prop: JsonProperty) -> Finding | None:
     Rename the property (and its entry in `required`). Renaming is a breaking change for
     consumers: do it before the first release, or add the new property beside the old one.
     """
-    problem = style_problem("property name", prop.name, prop.options.naming["property"])
+    problem = prop.options.naming["property"].problem("property name", prop.name)
     return prop.finding(problem) if problem else None
 
 
@@ -310,7 +309,7 @@ def json_title_style(root: JsonRoot) -> Finding | None:
     title = root.node.get("title")
     if not isinstance(title, str):
         return None
-    problem = style_problem("title", title, root.options.naming["title"])
+    problem = root.options.naming["title"].problem("title", title)
     return root.finding(problem, pointer="/title") if problem else None
 
 
@@ -344,7 +343,7 @@ def json_enum_value_style(enum: JsonEnum) -> Iterator[Finding]:
     values = enum.node.get("enum")
     for i, value in enumerate(values if isinstance(values, list) else ()):
         if isinstance(value, str):
-            problem = style_problem("enum value", value, style)
+            problem = style.problem("enum value", value)
             if problem:
                 yield enum.finding(problem, pointer=enum.at("enum", i))
 
@@ -375,7 +374,7 @@ def event_name_style(event: EventElement) -> Finding | None:
     ## Fix
     Rename the event in accord.yaml and in every `produces` / `consumes` list.
     """
-    problem = style_problem("event name", event.event.name, event.options.naming["event"])
+    problem = event.options.naming["event"].problem("event name", event.event.name)
     return event.finding(problem) if problem else None
 
 
@@ -444,7 +443,7 @@ def service_name_style(service: ServiceElement) -> Finding | None:
     Rename the service in accord.yaml.
     """
     name = service.service.name
-    problem = style_problem("service name", name, service.options.naming["service"])
+    problem = service.options.naming["service"].problem("service name", name)
     return service.finding(problem) if problem else None
 
 
@@ -475,5 +474,5 @@ def topic_name_style(topic: TopicElement) -> Finding | None:
     ## Fix
     Rename the topic (a new topic: migrate producers and consumers).
     """
-    problem = style_problem("topic", topic.topic, topic.options.naming["topic"])
+    problem = topic.options.naming["topic"].problem("topic", topic.topic)
     return topic.finding(problem) if problem else None
