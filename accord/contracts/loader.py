@@ -7,6 +7,7 @@ carries them all.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
@@ -70,7 +71,8 @@ class RealPaths:
     def __init__(self) -> None:
         self._folders: dict[str, str] = {}
 
-    def __call__(self, path: Path | str) -> Path:
+    def __call__(self, path: Path | str, link: bool | None = None) -> Path:
+        """The real path; ``link``: whether ``path`` names a symbolic link, if known."""
         text = os.fspath(path)
         folder, name = os.path.split(text)
         if name in ("", ".", ".."):
@@ -81,7 +83,7 @@ class RealPaths:
         # A Path whose folder is already real is its own answer (Path normalises its text).
         same = real == folder and isinstance(path, Path)
         full = text if same else os.path.join(real, name)
-        if os.path.islink(full):
+        if link if link is not None else os.path.islink(full):
             return Path(os.path.realpath(full))
         return path if same and isinstance(path, Path) else Path(full)
 
@@ -257,7 +259,7 @@ def try_read_schema(
             "schema-unknown-format",
         )
     try:
-        text, raw = _read_text(path)
+        text, raw, link = _read_text(path)
     except FileNotFoundError:
         return fail(
             f"schema file {shown} does not exist",
@@ -275,34 +277,49 @@ def try_read_schema(
     data, problems = _parse_json(text, raw, shown)
     if problems:
         return None, problems
-    real = (real_paths or RealPaths())(path)
+    real = (real_paths or RealPaths())(path, link)
     return schema_from_data(data, fmt, text=text, file=shown, path=real)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, through the os calls alone (no file objects: lint reads thousands)."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+# Opening with O_NOFOLLOW tells, for free, whether the path names a symbolic link.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_LINK_ERRNOS = (errno.ELOOP, errno.EMLINK)  # Linux / BSD answer to O_NOFOLLOW on a link
+
+
+def _read_bytes(path: Path) -> tuple[bytes, bool | None]:
+    """The file's bytes, through the os calls alone (no file objects: lint reads thousands),
+    and whether ``path`` names a symbolic link (None when the platform cannot tell)."""
+    flags = os.O_RDONLY | os.O_CLOEXEC
+    link: bool | None = False if _NOFOLLOW else None
+    try:
+        fd = os.open(path, flags | _NOFOLLOW)
+    except OSError as exc:
+        if not _NOFOLLOW or exc.errno not in _LINK_ERRNOS:
+            raise
+        fd = os.open(path, flags)
+        link = True
     try:
         size = os.fstat(fd).st_size
         raw = os.read(fd, size + 1)  # one call for a regular file
         if len(raw) <= size:
-            return raw
+            return raw, link
         chunks = [raw]  # it grew, or its size says nothing (a pipe, /proc)
         while more := os.read(fd, 1 << 16):
             chunks.append(more)
-        return b"".join(chunks)
+        return b"".join(chunks), link
     finally:
         os.close(fd)
 
 
-def _read_text(path: Path) -> tuple[str, bytes | None]:
+def _read_text(path: Path) -> tuple[str, bytes | None, bool | None]:
     """The file's text as ``path.read_text(encoding="utf-8")`` gives it (universal newlines),
-    and its UTF-8 bytes when they spell exactly that text (no newline was translated)."""
-    raw = _read_bytes(path)
+    its UTF-8 bytes when they spell exactly that text (no newline was translated), and
+    whether the path names a symbolic link (None: unknown)."""
+    raw, link = _read_bytes(path)
     text = raw.decode("utf-8")
     if b"\r" in raw:
-        return text.replace("\r\n", "\n").replace("\r", "\n"), None
-    return text, raw
+        return text.replace("\r\n", "\n").replace("\r", "\n"), None, link
+    return text, raw, link
 
 
 def load(manifest: Path | str | None = None) -> Contracts:

@@ -113,9 +113,23 @@ def test_duplicates_are_reported_at_the_second_key() -> None:
 def test_reading_gives_the_text_read_text_gives(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "s.json"
     path.write_bytes(raw)
-    text, utf8 = _read_text(path)
+    text, utf8, link = _read_text(path)
     assert text == path.read_text(encoding="utf-8")
     assert utf8 is None or utf8.decode("utf-8") == text
+    assert link is not True
+
+
+def test_reading_tells_a_symbolic_link(tmp_path: Path) -> None:
+    (tmp_path / "real.json").write_text("{}")
+    (tmp_path / "link.json").symlink_to(tmp_path / "real.json")
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "gone.json")
+    assert _read_text(tmp_path / "link.json") == ("{}", b"{}", True)
+    assert _read_text(tmp_path / "real.json")[2] is False
+    schema, _ = try_read_schema(tmp_path / "link.json")
+    assert schema is not None
+    assert schema.path == tmp_path.resolve() / "real.json"
+    _, problems = try_read_schema(tmp_path / "dangling.json")
+    assert problems[0].message.endswith("dangling.json does not exist")
 
 
 def test_unreadable_files_are_explained(tmp_path: Path) -> None:
