@@ -27,7 +27,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -69,6 +69,9 @@ CONSUMER_DEFAULTS: Mapping[str, Any] = {
     "fetch.wait.max.ms": 100,
 }
 _INFRA_BACKOFF_MAX_S = 5.0
+# Objects a batch keeps alive per event, give or take (message, headers, event, metadata...),
+# times a few batches: see _tune_collector.
+_OBJECTS_PER_EVENT = 50
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,11 @@ class EventConsumer:
     consumer.start()        # background thread; or consumer.run() to block
     ...
     consumer.stop()
+
+    ``batch_size`` events at most go through one transaction and one offset commit.
+    ``tune_gc`` (default on) freezes what exists at start out of the cycle collector's view
+    and raises its first threshold to a few batches' worth of objects (process-wide; see
+    ``_tune_collector``).
     """
 
     def __init__(
@@ -256,9 +264,7 @@ class EventConsumer:
         if self.create_topics:
             self._ensure_topics()
         if self.tune_gc:
-            # What exists now (modules, the service's set-up) lives as long as the process:
-            # frozen, the cycle collector does not walk it again on every full collection.
-            gc.freeze()
+            _tune_collector(self.batch_size)
         consumer = Consumer(self._config)
         self._consumer = consumer
         consumer.subscribe(
@@ -271,7 +277,7 @@ class EventConsumer:
             while not self._stop.is_set():
                 messages = consumer.consume(self.batch_size, 0.2)
                 if messages:
-                    with contextlib.suppress(_Stopping), _collector_paused(self.tune_gc):
+                    with contextlib.suppress(_Stopping):
                         self._process(messages)
                     self._commit(asynchronous=True)
                 self._update_lag()
@@ -666,20 +672,20 @@ def _metadata(
     return meta
 
 
-@contextlib.contextmanager
-def _collector_paused(pause: bool) -> Iterator[None]:
-    """Pause the cycle collector while a batch is processed. A batch keeps its messages,
-    events and records alive until it ends, so collections triggered halfway only walk them
-    again and again, to free nothing (they die by reference counting when the batch ends).
-    Only resumed if it was running: a process that disabled it keeps it disabled."""
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+def _tune_collector(batch_size: int) -> None:
+    """Make the cycle collector cheap for a process that handles batches of events.
+
+    What exists at start (modules, the service's set-up) lives as long as the process: frozen,
+    no full collection walks it again. A batch keeps its messages, events and records alive
+    until it ends, and they die by reference counting then; with the default threshold (700
+    new objects) the collector would run many times per batch and walk them each time, to free
+    nothing. So the youngest generation may grow to a few batches' worth of objects first.
+    Both are process-wide; the threshold is only ever raised.
+    """
+    gc.freeze()
+    young, middle, old = gc.get_threshold()
+    if young:  # 0: the process turned automatic collection off; leave it so
+        gc.set_threshold(max(young, _OBJECTS_PER_EVENT * batch_size), middle, old)
 
 
 def _by_class(

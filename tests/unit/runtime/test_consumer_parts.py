@@ -14,9 +14,9 @@ from confluent_kafka import Message, TopicPartition
 from accord.runtime.consumer import (
     VersionCheck,
     _by_class,
-    _collector_paused,
     _metadata,
     _Offsets,
+    _tune_collector,
 )
 from accord.runtime.context import HandlerContext
 from accord.runtime.events import Metadata
@@ -99,17 +99,19 @@ def test_a_handler_context_for_another_event_changes_only_the_metadata() -> None
         other.group = "h"  # type: ignore[misc]
 
 
-def test_the_collector_is_paused_for_a_batch_and_left_as_it_was() -> None:
-    assert gc.isenabled()
-    with _collector_paused(True):
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with _collector_paused(False):
-        assert gc.isenabled()
-    gc.disable()
+def test_collector_tuning_freezes_the_set_up_and_only_raises_the_threshold() -> None:
+    before = gc.get_threshold()
     try:
-        with _collector_paused(True):
-            pass
-        assert not gc.isenabled()  # the process had turned it off: it stays off
+        gc.set_threshold(700, 10, 10)
+        _tune_collector(batch_size=1000)
+        assert gc.get_threshold() == (50_000, 10, 10)
+        assert gc.get_freeze_count() > 0
+        gc.set_threshold(100_000, 10, 10)
+        _tune_collector(batch_size=10)
+        assert gc.get_threshold() == (100_000, 10, 10)  # never lowered
+        gc.set_threshold(0)
+        _tune_collector(batch_size=1000)
+        assert gc.get_threshold()[0] == 0  # automatic collection was off: it stays off
     finally:
-        gc.enable()
+        gc.unfreeze()
+        gc.set_threshold(*before)
