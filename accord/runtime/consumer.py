@@ -6,14 +6,17 @@ For each batch polled from the broker:
 1. Skip events whose ``event_type`` header names a type no handler consumes (a topic may carry
    several types). Decode the others with the codec; bytes that are not an event this service
    reads (corrupt framing, unknown or incompatible writer schema) go to ``<topic>.dlq`` at once.
-2. Open one database transaction; skip events whose id the inbox already holds (redeliveries)
-   and, with a :class:`VersionCheck`, events older than what was applied; run the handlers;
-   record the event ids in the inbox; commit. If a handler raises, roll the batch back and
+2. Open one database transaction and record the event ids in the inbox (one statement). If
+   some id was there already (a redelivery), roll back and redo the batch checking each id:
+   skip the events the inbox holds. With a :class:`VersionCheck`, skip events older than what
+   was applied. Run the handlers; commit. If a handler raises, roll the batch back and
    process its events one at a time, each in its own transaction, retrying the failing one with
    backoff (:class:`~accord.runtime.retry.RetryPolicy`) and dead-lettering it when retries run
    out; the events after it are processed as usual.
-3. Only then commit the offsets to Kafka. A crash anywhere before that redelivers the batch, and
-   the inbox makes the redelivery harmless: at-least-once delivery, effects applied once.
+3. Only then commit the offsets to Kafka, per partition up to the first event not settled yet
+   (stopped while retrying one: that one and all after it are left for the next run). A crash
+   anywhere before that redelivers the batch, and the inbox makes the redelivery harmless:
+   at-least-once delivery, effects applied once.
 
 Events of one key are on one partition and one partition is processed in order by one thread,
 so per-key order holds. On a rebalance the offsets of the partitions given up are committed
