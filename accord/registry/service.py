@@ -23,6 +23,7 @@ from accord.contracts.model import Level
 from accord.registry import errors, schemas, settings
 from accord.registry.compat import Verdict, judge
 from accord.registry.errors import ErrorCode, RegistryFault
+from accord.registry.idcache import IdCache
 from accord.registry.model import (
     GLOBAL,
     Mode,
@@ -62,11 +63,19 @@ class Registered:
     created: bool = field(default=False)
 
 
+DEFAULT_ID_CACHE_TTL = 5.0
+
+
 class Registry:
     """Confluent Schema Registry semantics over a :class:`~accord.registry.store.Store`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, id_cache_ttl: float | None = None) -> None:
+        """``id_cache_ttl``: seconds a schema read by id is remembered (default: 5 for stores
+        behind a network hop, such as PostgreSQL; 0, no cache, for local files)."""
         self.store = store
+        if id_cache_ttl is None:
+            id_cache_ttl = 0.0 if store.quick_reads else DEFAULT_ID_CACHE_TTL
+        self.ids = IdCache(id_cache_ttl)
 
     # --- subjects and versions ------------------------------------------------------------
 
@@ -218,6 +227,7 @@ class Registry:
                     _check_unreferenced(tx, v, live_only=False)
                 numbers = [v.version for v in history]
                 tx.remove_versions(subject, numbers)
+                self.ids.clear()
                 tx.delete_config(subject)
                 tx.delete_mode(subject)
                 return numbers
@@ -255,6 +265,7 @@ class Registry:
                     )
                 _check_unreferenced(tx, target, live_only=False)
                 tx.remove_versions(subject, [target.version])
+                self.ids.clear()
             else:
                 _check_unreferenced(tx, target, live_only=True)
                 tx.mark_deleted(subject, [target.version])
@@ -263,12 +274,16 @@ class Registry:
     # --- schemas by id --------------------------------------------------------------------
 
     def schema(self, schema_id: int) -> StoredSchema:
+        cached = self.ids.get(schema_id)
+        if cached is not None:
+            return cached
         if not 1 <= schema_id <= MAX_ID:
             raise errors.schema_not_found(schema_id)
         with self.store.read() as tx:
             found = tx.schema(schema_id)
         if found is None:
             raise errors.schema_not_found(schema_id)
+        self.ids.put(found)
         return found
 
     def schema_by_guid(self, guid: str) -> StoredSchema:

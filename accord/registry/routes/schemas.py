@@ -47,7 +47,10 @@ async def by_id(schema_id: int, request: Request) -> Response:
     # The deserializers' hot path: the registry comes from the app state, not a dependency
     # (solving one costs as much as the read), and ``subject`` is not parsed (ids are global).
     registry = registry_of(request)
-    return RegistryJSON((await read(registry, registry.schema, schema_id)).to_dict())
+    found = registry.ids.get(schema_id)  # a replica's cache hit needs no worker thread
+    if found is None:
+        found = await read(registry, registry.schema, schema_id)
+    return RegistryJSON(found.to_dict())
 
 
 @router.get("/ids/{schema_id}/schema", summary="A schema's text by its global id")
