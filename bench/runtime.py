@@ -752,6 +752,8 @@ def stage_table(best: dict[str, Timing], timed: int, stages: dict[str, float]) -
     kafka = cost["raw_producer"] + cost["raw_consumer"]
     rest = cost["producer_rest"] + cost["consumer_rest"] + cost["plan"]
     broker = accord.broker_cpu_s / max(raw.broker_cpu_s, 1e-9)
+    floor = cost["decode"] + sqlite + cost["raw_consumer"]
+    rate, raw_rate = timed / accord.wall_s, timed / raw.wall_s
     return [
         "## Where accord's time goes",
         "",
@@ -773,20 +775,27 @@ def stage_table(best: dict[str, Timing], timed: int, stages: dict[str, float]) -
         "",
         f"Reading: accord spends {total:.0f} us of CPU per event in its two processes where the"
         f" raw clients spend {kafka:.0f} us, and the broker works {broker:.1f}x as long per"
-        " event for it (a slower producer sends smaller batches). With the producer, the"
-        " consumer and the broker sharing two cores with other jobs, the rate follows that CPU,"
-        f" so the goal stays out of reach. Avro takes {serde:.1f} us ({serde / total:.0%}):"
-        " fastavro's compiled writer and reader (about 3 us each for this record) plus the"
-        " generated conversions of the UUIDs, the timestamp and the enum; only a compiled"
-        " codec for the generated classes would cut that much further. The consumer's SQLite"
-        f" work takes {sqlite:.1f} us ({sqlite / total:.0%}): each inbox row goes into a"
-        " B-tree keyed by random event ids, so a batch dirties index pages all over the file"
-        " and its commit writes them all to the WAL; that is the price of applying every event"
-        " exactly once, and it grows with the inbox (`inbox.purge` keeps it bounded). The"
-        f" Python bookkeeping of the runtime itself comes to {rest:.1f} us"
-        f" ({rest / total:.0%}): record plan, headers, metadata, the handler's context and"
-        " trace, offsets, the collector; it no longer takes per-event locks, builds dataclasses"
-        " through their constructors, or gets a delivery callback per acknowledged message.",
+        " event for it (a slower producer sends smaller batches). The consumer process is the"
+        f" slower side: at {rate:,.0f} events/s its {consumer:.1f} us per event keep"
+        f" {consumer * rate / 1e6:.0%} of a core busy, and its one working thread spends the"
+        " rest waiting: on SQLite's writes (commits and WAL checkpoints, with their fsync) and"
+        f" on the next batch. Avro takes {serde:.1f} us ({serde / total:.0%}): fastavro's"
+        " compiled writer and reader (about 3 us each for this record) plus the generated"
+        " conversions of the UUIDs, the timestamp and the enum; only a compiled codec for the"
+        " generated classes"
+        f" would cut that much further. The consumer's SQLite work takes {sqlite:.1f} us"
+        f" ({sqlite / total:.0%}): each inbox row goes into a B-tree keyed by random event ids,"
+        " so a batch dirties index pages all over the file and its commit writes them all to"
+        " the WAL; that is the price of applying every event exactly once, and it grows with"
+        " the inbox (`inbox.purge` keeps it bounded). Decoding, the SQLite work and the Kafka"
+        f" client alone come to {floor:.1f} us in the consumer: with no bookkeeping at all, one"
+        f" consumer thread would top out near {1e6 / floor:,.0f} events/s,"
+        f" {1e6 / floor / raw_rate:.2f}x the raw rate. What is left, {rest:.1f} us"
+        f" ({rest / total:.0%}), is the runtime's own Python bookkeeping (record plan, headers,"
+        " metadata, the handler's context and trace, offsets, the collector) together with"
+        " what timing stages alone misses (the same code runs slower in busy processes); it no"
+        " longer takes per-event locks, builds dataclasses through their constructors, or gets"
+        " a delivery callback per acknowledged message.",
     ]
 
 
