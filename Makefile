@@ -34,7 +34,8 @@ generate: $(STAMP)
 	$(BIN)/accord generate
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	for b in compat lint serde registry runtime e2e; do $(BIN)/python bench/$$b.py || true; done
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist *.egg-info
