@@ -7,10 +7,9 @@ import time
 
 from fastapi import FastAPI
 
-from accord.runtime import ServiceRuntime, dead_letter_topic, ensure_topics, open_database
+from accord.runtime import ServiceRuntime, open_database
 from accord.runtime.http import auto_register, service_app
 from services.order import api, db, handlers, saga
-from services.order.contracts import OrderConsumer, OrderProducer
 
 NAME = "order"
 SWEEP_EVERY_S = 0.5
@@ -27,16 +26,15 @@ def create_app(db_url: str) -> FastAPI:
     def runtime() -> ServiceRuntime:
         database = open_database(db_url)
         database.install(db.SCHEMA)
-        rt = ServiceRuntime(
+        # The runtime creates the topics it reads (with their dead-letter topics) and those it
+        # publishes to, now and after a broker restart.
+        return ServiceRuntime(
             NAME,
             db=database,
             handlers=handlers.consumer().handlers(),
             version_checks=handlers.VERSION_CHECKS,
             auto_register=auto_register(),
         )
-        topics = {e.TOPIC for e in OrderProducer.EVENTS} | set(OrderConsumer.TOPICS)
-        ensure_topics(rt.settings, topics | {dead_letter_topic(t) for t in OrderConsumer.TOPICS})
-        return rt
 
     return service_app(
         NAME,
