@@ -73,19 +73,24 @@ def service_app(
 
     @app.get("/health", tags=["operations"], summary="Liveness and readiness")
     def health(request: Request) -> JSONResponse:
-        rt: ServiceRuntime = request.app.state.runtime
-        status = rt.status()
+        status = runtime_of(request).status()
         consumer = status.get("consumer")
         ready = bool(status.get("running")) and (consumer is None or bool(consumer["assigned"]))
         return JSONResponse({"service": name, "ready": ready}, status_code=200)
 
     @app.get("/status", tags=["operations"], summary="Runtime counters, lag, outbox backlog")
     def status(request: Request) -> dict[str, Any]:
-        rt: ServiceRuntime = request.app.state.runtime
-        return rt.status()
+        return runtime_of(request).status()
 
     app.include_router(routes)
     return app
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    """The running :class:`ServiceRuntime` of the app serving ``request`` (for route handlers
+    of a :func:`service_app`)."""
+    rt: ServiceRuntime = request.app.state.runtime
+    return rt
 
 
 def _guarded(loop: Loop, rt: ServiceRuntime, stop: threading.Event) -> Callable[[], None]:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field, field_validator
 
-from accord.runtime import ServiceRuntime
+from accord.runtime.http import runtime_of
 from services.order import db, saga
 
 router = APIRouter(tags=["orders"])
@@ -48,11 +48,6 @@ class NewOrder(BaseModel):
         return lines
 
 
-def _runtime(request: Request) -> ServiceRuntime:
-    rt: ServiceRuntime = request.app.state.runtime
-    return rt
-
-
 @router.post(
     "/orders",
     status_code=202,
@@ -66,7 +61,7 @@ def _runtime(request: Request) -> ServiceRuntime:
     ),
 )
 def place_order(body: NewOrder, request: Request) -> dict[str, object]:
-    rt = _runtime(request)
+    rt = runtime_of(request)
     order_id = str(body.order_id or uuid.uuid4())
     lines = tuple(db.Line(ln.sku, ln.quantity, ln.unit_price.quantize(CENT)) for ln in body.lines)
     total = sum((ln.unit_price * ln.quantity for ln in lines), Decimal("0.00")).quantize(CENT)
@@ -100,7 +95,7 @@ def place_order(body: NewOrder, request: Request) -> dict[str, object]:
 
 @router.get("/orders/{order_id}", summary="Read an order")
 def get_order(order_id: uuid.UUID, request: Request) -> dict[str, object]:
-    with _runtime(request).db.read() as tx:
+    with runtime_of(request).db.read() as tx:
         order = db.get_order(tx, str(order_id))
     if order is None:
         raise HTTPException(404, f"no order {order_id}")
@@ -117,7 +112,7 @@ def list_orders(
     user_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> list[dict[str, object]]:
-    with _runtime(request).db.read() as tx:
+    with runtime_of(request).db.read() as tx:
         orders = db.list_orders(
             tx, status=status, user_id=str(user_id) if user_id else None, limit=limit
         )
@@ -126,5 +121,5 @@ def list_orders(
 
 @router.get("/orders-summary", summary="How many orders are in each status")
 def summary(request: Request) -> dict[str, int]:
-    with _runtime(request).db.read() as tx:
+    with runtime_of(request).db.read() as tx:
         return db.counts(tx)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from accord.runtime import ServiceRuntime
+from accord.runtime.http import runtime_of
 from services.user import db
 from services.user.contracts import UserCreated, UserProducer, UserStatus, UserUpdated
 
@@ -36,18 +36,13 @@ class UserChange(BaseModel):
     status: UserStatus | None = None
 
 
-def _runtime(request: Request) -> ServiceRuntime:
-    rt: ServiceRuntime = request.app.state.runtime
-    return rt
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
 @router.post("/users", status_code=201, summary="Create a user (publishes UserCreated)")
 def create_user(body: NewUser, request: Request) -> dict[str, object]:
-    rt = _runtime(request)
+    rt = runtime_of(request)
     user_id = str(body.user_id or uuid.uuid4())
     email = str(body.email).lower()
     now = _now()
@@ -87,7 +82,7 @@ def create_user(body: NewUser, request: Request) -> dict[str, object]:
 
 @router.patch("/users/{user_id}", summary="Change a user (publishes UserUpdated)")
 def update_user(user_id: uuid.UUID, body: UserChange, request: Request) -> dict[str, object]:
-    rt = _runtime(request)
+    rt = runtime_of(request)
     now = _now()
     with rt.transaction() as tx:
         user = db.get(tx, str(user_id))
@@ -133,7 +128,7 @@ def update_user(user_id: uuid.UUID, body: UserChange, request: Request) -> dict[
 
 @router.get("/users/{user_id}", summary="Read a user")
 def get_user(user_id: uuid.UUID, request: Request) -> dict[str, object]:
-    with _runtime(request).db.read() as tx:
+    with runtime_of(request).db.read() as tx:
         user = db.get(tx, str(user_id))
     if user is None:
         raise HTTPException(404, f"no user {user_id}")
@@ -142,5 +137,5 @@ def get_user(user_id: uuid.UUID, request: Request) -> dict[str, object]:
 
 @router.get("/users", summary="List users")
 def list_users(request: Request) -> list[dict[str, object]]:
-    with _runtime(request).db.read() as tx:
+    with runtime_of(request).db.read() as tx:
         return [u.to_dict() for u in db.all_users(tx)]
