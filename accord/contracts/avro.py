@@ -540,12 +540,6 @@ def parsing_canonical_form(data: Any) -> str:
     return str(fastavro.schema.to_parsing_canonical_form(data))
 
 
-def rabin_fingerprint(data: Any) -> str:
-    """CRC-64-AVRO fingerprint of the Parsing Canonical Form (hex), as Avro single-object
-    encoding uses it."""
-    return str(fastavro.schema.fingerprint(parsing_canonical_form(data), "CRC-64-AVRO"))
-
-
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
