@@ -31,6 +31,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from accord.contracts import pointer as jp
+from accord.contracts.positions import nearest
 from accord.contracts.suggest import did_you_mean
 from accord.diagnostics import Diagnostic, Location, Severity
 
@@ -46,10 +47,7 @@ class RawManifest:
     positions: dict[str, tuple[int, int]]
 
     def locate(self, pointer: str) -> Location:
-        p = pointer
-        while p not in self.positions and p:
-            p = jp.parent(p)
-        line, column = self.positions.get(p, (1, 1))
+        line, column = nearest(self.positions, pointer)
         return Location(file=self.file, line=line, column=column, pointer=pointer)
 
     def problem(

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from accord.contracts.positions import SourceMap
+from accord.contracts.positions import SourceMap, nearest
 from accord.diagnostics import Location
 
 
@@ -212,10 +212,7 @@ class Contracts:
 
     def locate(self, pointer: str) -> Location:
         """Location of a JSON pointer into the manifest (nearest existing ancestor)."""
-        p = pointer
-        while p not in self.positions and p:
-            p = p.rsplit("/", 1)[0]
-        line, column = self.positions.get(p, (1, 1))
+        line, column = nearest(self.positions, pointer)
         return Location(file=self.manifest_file, line=line, column=column, pointer=pointer)
 
     def producers_of(self, event: str) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from accord.contracts import pointer as jp
@@ -134,3 +135,12 @@ class SourceMap:
     def has(self, pointer: str) -> bool:
         self._scan()
         return pointer in self._offsets
+
+
+def nearest(positions: Mapping[str, tuple[int, int]], pointer: str) -> tuple[int, int]:
+    """(line, column) of ``pointer`` in a pointer -> position map, or of its nearest ancestor
+    that has one (a node that should be there but is not points at its parent)."""
+    p = pointer
+    while p not in positions and p:
+        p = jp.parent(p)
+    return positions.get(p, (1, 1))
