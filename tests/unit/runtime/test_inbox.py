@@ -82,3 +82,77 @@ def test_claim_refuses_a_batch_with_a_known_id(
     # Another group's inbox is its own.
     with db.transaction() as tx:
         assert inbox.claim(tx, "other", [("e1", "t", 0, 1)])
+
+
+UUID = "8f14e45f-ceea-467f-a8d4-2c7c3e3b6f1a"
+
+
+def test_uuid_ids_are_kept_as_16_bytes_and_read_back_as_text(db: SqliteDatabase) -> None:
+    with db.transaction() as tx:
+        assert inbox.claim(tx, "g", [(UUID, "t", 2, 7), ("e1", "t", 0, 1)])
+    with db.read() as tx:
+        stored = tx.query("SELECT typeof(event_id), length(event_id) FROM accord_inbox_ids")
+        view = tx.query(
+            "SELECT consumer_group, event_id, topic, part, msg_offset FROM accord_inbox"
+        )
+        assert inbox.seen(tx, "g", [UUID, "e1", "e2"]) == {UUID, "e1"}
+    assert sorted(stored) == [("blob", 16), ("text", 2)]
+    assert sorted(view) == [("g", UUID, "t", 2, 7), ("g", "e1", "t", 0, 1)]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        UUID.upper(),  # the same UUID written otherwise is another id, as it was as text
+        UUID.replace("-", ""),
+        "{" + UUID[1:-1] + "}",
+        UUID[:8] + " " + UUID[9:],
+        UUID[:-2] + " 1",
+        UUID[:-2] + "zz",
+    ],
+)
+def test_only_the_canonical_uuid_text_becomes_bytes(db: SqliteDatabase, other: str) -> None:
+    assert inbox.id_key(UUID) == bytes.fromhex(UUID.replace("-", ""))
+    assert inbox.id_key(other) == other
+    with db.transaction() as tx:
+        assert inbox.claim(tx, "g", [(UUID, "t", 0, 1), (other, "t", 0, 2)])
+    with db.read() as tx:
+        assert inbox.seen(tx, "g", [other]) == {other}
+
+
+def test_an_older_inbox_table_is_migrated(tmp_path: Path) -> None:
+    old = SqliteDatabase(tmp_path / "old.db")
+    old.install(
+        [
+            """CREATE TABLE accord_inbox (
+                consumer_group TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                part INTEGER NOT NULL,
+                msg_offset BIGINT NOT NULL,
+                processed_ms BIGINT NOT NULL,
+                PRIMARY KEY (consumer_group, event_id)
+            )"""
+        ]
+    )
+    with old.transaction() as tx:
+        tx.executemany(
+            "INSERT INTO accord_inbox VALUES (?, ?, ?, ?, ?, ?)",
+            [("order", UUID, "user.events", 1, 5, 1000), ("order", "x/1/2", "t", 0, 2, 2000)],
+        )
+    old.close()
+    db = SqliteDatabase(tmp_path / "old.db")
+    inbox.install(db)
+    inbox.install(db)  # idempotent after the migration too
+    with db.transaction() as tx:
+        assert inbox.seen(tx, "order", [UUID, "x/1/2", "new"]) == {UUID, "x/1/2"}
+        assert not inbox.claim(tx, "order", [(UUID, "user.events", 1, 5)])
+    with db.read() as tx:
+        rows = tx.query("SELECT * FROM accord_inbox ORDER BY processed_ms")
+        kinds = tx.query("SELECT type FROM sqlite_master WHERE name = 'accord_inbox'")
+    assert rows == [
+        ("order", UUID, "user.events", 1, 5, 1000),
+        ("order", "x/1/2", "t", 0, 2, 2000),
+    ]
+    assert kinds == [("view",)]
+    assert inbox.purge(db, older_than_s=0) == 2
