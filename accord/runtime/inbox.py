@@ -162,13 +162,13 @@ def seen(tx: Transaction, group: str, event_ids: Sequence[str]) -> set[str]:
     by_key = dict(zip(_keys(event_ids), event_ids, strict=True))
     keys = list(by_key)
     for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        rows = tx.query(
+        some = keys[start : start + 500]
+        marks = ", ".join("?" * len(some))
+        hits = tx.query(
             f"SELECT event_id FROM {IDS} WHERE event_id IN ({marks}) AND group_ref = ?",
-            (*chunk, group_ref),
+            (*some, group_ref),
         )
-        found.update(by_key[r[0]] for r in rows)
+        found.update(by_key[r[0]] for r in hits)
     return found
 
 
