@@ -278,7 +278,7 @@ class EventConsumer:
         )
         try:
             while not self._stop.is_set():
-                messages = consumer.consume(self.batch_size, 0.2)
+                messages = self._poll(consumer)
                 if messages:
                     with contextlib.suppress(_Stopping):
                         self._process(messages)
@@ -289,6 +289,19 @@ class EventConsumer:
             consumer.close()
             self._consumer = None
             self.dead_letters.producer.close(5.0)
+
+    def _poll(self, consumer: Consumer) -> list[Message]:
+        """Up to ``batch_size`` messages: what the client holds now, or else the first to
+        arrive within 0.2 s with whatever came along. ``consume(n, timeout)`` alone would wait
+        for ``n`` messages or the whole timeout, so a batch that is not full (the last of a
+        burst, an event alone) would sit there for up to 0.2 s before being handled."""
+        messages = consumer.consume(self.batch_size, 0)
+        if messages or self.batch_size == 1:
+            return messages or consumer.consume(1, 0.2)
+        messages = consumer.consume(1, 0.2)
+        if messages:
+            messages += consumer.consume(self.batch_size - 1, 0)
+        return messages
 
     # -- rebalance -----------------------------------------------------------------------
 
