@@ -2,7 +2,8 @@
 
 Each element kind is a small record built by :mod:`accord.lint.walk`; a rule declares the kind
 it examines (``@rule(..., on=AvroField)``) and receives one element at a time. Elements are
-internal traversal views (built in the thousands per run, so plain slotted records);
+internal traversal views, built in the tens of thousands per run: msgspec Structs, which are
+made and freed in C, untracked by the cycle collector (they form no cycles);
 :class:`Finding` is what a rule returns: a message at a JSON pointer of one document.
 """
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+import msgspec
 
 from accord.contracts import Contracts, Event, Schema, SchemaFormat, Service
 from accord.contracts import pointer as jp
@@ -104,8 +107,7 @@ class Context:
         return self.snapshot.events.get(event)
 
 
-@dataclass(slots=True, eq=False)
-class Element:
+class Element(msgspec.Struct, gc=False, eq=False):
     """Base of every element: the document it sits in, the run context, where it is.
 
     ``where`` is a lazy pointer (see :data:`accord.contracts.pointer.Lazy`): a run builds tens of
@@ -139,8 +141,7 @@ class Element:
 # --- Avro ---------------------------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False)
-class AvroRecord(Element):
+class AvroRecord(Element, gc=False, eq=False):
     """A record (or error) definition anywhere in an Avro schema."""
 
     KIND: ClassVar[str] = "avro record"
@@ -157,8 +158,7 @@ class AvroRecord(Element):
         return self.fullname.rpartition(".")[0]
 
 
-@dataclass(slots=True, eq=False)
-class AvroField(Element):
+class AvroField(Element, gc=False, eq=False):
     """One field of an Avro record (``name`` and ``type`` read from its node once)."""
 
     KIND: ClassVar[str] = "avro field"
@@ -168,8 +168,7 @@ class AvroField(Element):
     type: Any
 
 
-@dataclass(slots=True, eq=False)
-class AvroEnum(Element):
+class AvroEnum(Element, gc=False, eq=False):
     """An enum definition anywhere in an Avro schema."""
 
     KIND: ClassVar[str] = "avro enum"
@@ -185,16 +184,14 @@ class AvroEnum(Element):
 # --- JSON Schema --------------------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False)
-class JsonRoot(Element):
+class JsonRoot(Element, gc=False, eq=False):
     """The root of a JSON Schema document."""
 
     KIND: ClassVar[str] = "JSON Schema document"
     node: dict[str, Any]
 
 
-@dataclass(slots=True, eq=False)
-class JsonObject(Element):
+class JsonObject(Element, gc=False, eq=False):
     """A subschema that describes an object (``"type": "object"`` or ``properties``)."""
 
     KIND: ClassVar[str] = "JSON Schema object"
@@ -202,8 +199,7 @@ class JsonObject(Element):
     root: bool = False
 
 
-@dataclass(slots=True, eq=False)
-class JsonProperty(Element):
+class JsonProperty(Element, gc=False, eq=False):
     """One entry of an object's ``properties``."""
 
     KIND: ClassVar[str] = "JSON Schema property"
@@ -213,8 +209,7 @@ class JsonProperty(Element):
     required: bool
 
 
-@dataclass(slots=True, eq=False)
-class JsonDefinition(Element):
+class JsonDefinition(Element, gc=False, eq=False):
     """One entry of ``$defs`` (or draft 7's ``definitions``): a named, reusable subschema."""
 
     KIND: ClassVar[str] = "JSON Schema definition"
@@ -222,8 +217,7 @@ class JsonDefinition(Element):
     name: str
 
 
-@dataclass(slots=True, eq=False)
-class JsonEnum(Element):
+class JsonEnum(Element, gc=False, eq=False):
     """A subschema with an ``enum`` keyword."""
 
     KIND: ClassVar[str] = "JSON Schema enum"
@@ -280,13 +274,12 @@ class PayloadField(NamedTuple):
         return "null" in self.types
 
 
-@dataclass(slots=True, eq=False)
-class Payload(Element):
+class Payload(Element, gc=False, eq=False):
     """The top-level record / root object of a schema: the event's payload."""
 
     KIND: ClassVar[str] = "event payload"
     schema: Schema
-    fields: Mapping[str, PayloadField] = field(default_factory=dict)
+    fields: Mapping[str, PayloadField] = msgspec.field(default_factory=dict)
 
     @property
     def avro(self) -> bool:
@@ -296,8 +289,7 @@ class Payload(Element):
 # --- manifest -----------------------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False)
-class EventElement(Element):
+class EventElement(Element, gc=False, eq=False):
     """An event of the manifest, with its payload."""
 
     KIND: ClassVar[str] = "manifest event"
@@ -310,16 +302,14 @@ class EventElement(Element):
         return self.ctx.contracts
 
 
-@dataclass(slots=True, eq=False)
-class ServiceElement(Element):
+class ServiceElement(Element, gc=False, eq=False):
     """A service of the manifest."""
 
     KIND: ClassVar[str] = "manifest service"
     service: Service
 
 
-@dataclass(slots=True, eq=False)
-class TopicElement(Element):
+class TopicElement(Element, gc=False, eq=False):
     """A topic and its events in manifest order (pointer: the first event's ``topic``)."""
 
     KIND: ClassVar[str] = "manifest topic"
@@ -330,8 +320,7 @@ class TopicElement(Element):
 # --- in-schema suppressions ---------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False)
-class Suppression(Element):
+class Suppression(Element, gc=False, eq=False):
     """One entry of an in-schema suppression (``accord.lint.ignore`` / ``x-accord-lint-ignore``).
 
     ``scope`` is the pointer of the node carrying it: findings at or below it are suppressed.

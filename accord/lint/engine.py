@@ -105,7 +105,10 @@ class _Run:
         for kind, elements in grouped.items():
             for rule in by_kind.get(kind, ()):
                 # Most calls find nothing: filter() drops those in C, the loop sees findings.
-                for found in filter(None, map(rule.check, elements)):
+                hits: Iterator[Finding | Iterable[Finding]] = filter(
+                    None, map(rule.check, elements)
+                )
+                for found in hits:
                     if isinstance(found, Finding):
                         append((rule, found))
                     else:
