@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,8 +27,22 @@ from accord.contracts import pointer as jp
 PRIMITIVES = frozenset(["null", "boolean", "int", "long", "float", "double", "bytes", "string"])
 NAMED = frozenset(["record", "error", "enum", "fixed"])
 COMPLEX = NAMED | {"array", "map"}
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-NAMESPACE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def is_name(text: str) -> bool:
+    """Whether ``text`` is an Avro name, ``[A-Za-z_][A-Za-z0-9_]*``.
+
+    On ASCII text :meth:`str.isidentifier` is exactly that test, at a tenth of a regular
+    expression's cost (every field name of every schema goes through it).
+    """
+    return text.isascii() and text.isidentifier()
+
+
+def is_namespace(text: str) -> bool:
+    """Whether ``text`` is dotted Avro names (``com.acme.orders``)."""
+    return text.isascii() and all(map(str.isidentifier, text.split(".")))
+
+
 INT_RANGE = (-(2**31), 2**31 - 1)
 LONG_RANGE = (-(2**63), 2**63 - 1)
 
@@ -229,15 +242,15 @@ class _Validator:
             ns, simple = split_fullname(name)
         else:
             simple = name
-        if not NAME_RE.match(simple):
+        if not is_name(simple):
             self.error(
                 (ptr, "name"),
                 f"invalid name {simple!r}: Avro names start with a letter or _ and hold only"
                 " letters, digits and _",
             )
-        if ns and not NAMESPACE_RE.match(ns):  # then some dotted part is not a name
+        if ns and not is_namespace(ns):  # then some dotted part is not a name
             for part in ns.split("."):
-                if not NAME_RE.match(part):
+                if not is_name(part):
                     self.error(
                         (ptr, "namespace" if "namespace" in node else "name"),
                         f"invalid namespace {ns!r}: each dotted part must be an Avro name",
@@ -269,7 +282,6 @@ class _Validator:
         problems = self.problems
         names: dict[str, int] = {}
         fields_ptr = (ptr, "fields")
-        match = NAME_RE.match
         # Every field runs this loop: the common case (a new valid name, a primitive or an
         # object type) takes the shortest path; the others go through the general checks.
         for i, f in enumerate(fields):
@@ -277,7 +289,12 @@ class _Validator:
                 self.error((fields_ptr, i), f"a field must be an object, not {_kind(f)}")
                 continue
             fname = f.get("name")
-            if type(fname) is str and fname not in names and match(fname):
+            if (
+                type(fname) is str
+                and fname not in names
+                and fname.isidentifier()
+                and fname.isascii()
+            ):
                 names[fname] = i
             else:
                 self.field_name(fname, names, (fields_ptr, i), i)
@@ -319,7 +336,7 @@ class _Validator:
         """Check a field name that is not a new valid name (or register it)."""
         if not isinstance(fname, str):
             self.error(fptr, 'field has no string "name"', 'add "name": "my_field"')
-        elif not NAME_RE.match(fname):
+        elif not is_name(fname):
             self.error((fptr, "name"), f"invalid field name {fname!r}")
         elif fname in names:
             self.error(
@@ -340,7 +357,7 @@ class _Validator:
             return
         seen: set[str] = set()
         for i, s in enumerate(symbols):
-            if not NAME_RE.match(s):
+            if not is_name(s):
                 self.error(((ptr, "symbols"), i), f"invalid enum symbol {s!r}")
             if s in seen:
                 self.error(((ptr, "symbols"), i), f"enum symbol {s!r} appears twice")

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from accord.contracts import avro
 from accord.contracts import jsonschema as js
 from accord.contracts import pointer as jp
 from accord.contracts.loader import RealPaths, display_path
@@ -123,3 +127,14 @@ def test_broken_refs_keep_their_pointer() -> None:
     [problem] = js.validate(schema, json.dumps(schema))
     assert problem.pointer == jp.join("/properties", "a/b", "$ref")
     assert problem.message == "$ref '#/$defs/gone' points at nothing in this document"
+
+
+_AVRO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("aZ_09.é\n -$١ſK"), max_size=6) | st.text(max_size=4))
+def test_avro_name_tests_are_the_specifications_regular_expressions(text: str) -> None:
+    assert avro.is_name(text) == bool(_AVRO_NAME.fullmatch(text))
+    parts = text.split(".")
+    assert avro.is_namespace(text) == all(_AVRO_NAME.fullmatch(p) for p in parts)
