@@ -222,9 +222,12 @@ def avro_money_as_float(field: AvroField) -> Finding | None:
     Use the `decimal` logical type (or a `long` count of minor units such as cents, named
     accordingly) in a new field, and retire the old one.
     """
-    if not looks_like_money(field.name, field.options.money_words):
+    t = field.type
+    if type(t) is str and t != "float" and t != "double":
+        return None  # most fields: decided without looking at the name
+    if not looks_like_money(field.name, field.ctx.options.money_words):
         return None
-    for branch in non_null_branches(field.type):
+    for branch in non_null_branches(t):
         base, logical = avro_type_name(branch)
         if base in ("float", "double") and logical is None:
             return field.finding(
@@ -531,7 +534,12 @@ def json_money_as_number(prop: JsonProperty) -> Finding | None:
     Send a decimal string (with a `pattern`) or an `integer` count of minor units (cents),
     in a new property, and retire the old one.
     """
-    if not looks_like_money(prop.name, prop.options.money_words):
+    node = prop.node
+    if type(node) is dict and "$ref" not in node:
+        t = node.get("type")
+        if type(t) is str and t != "number":
+            return None  # most properties: decided without looking at the name
+    if not looks_like_money(prop.name, prop.ctx.options.money_words):
         return None
     types, _ = _json_types(prop)
     if "number" not in types:

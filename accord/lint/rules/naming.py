@@ -51,7 +51,7 @@ def avro_record_name_style(record: AvroRecord) -> Finding | None:
     Rename the record. A record's full name is its identity for readers and for the registry
     subject: list the old name under `aliases` and coordinate the change with consumers.
     """
-    problem = record.options.naming["record"].problem("record name", record.name)
+    problem = record.ctx.options.naming["record"].problem("record name", record.name)
     return record.finding(problem, fix=_RENAME_AVRO, pointer=record.at("name")) if problem else None
 
 
@@ -79,7 +79,7 @@ def avro_enum_name_style(enum: AvroEnum) -> Finding | None:
     ## Fix
     Rename the enum and list the old name under `aliases`.
     """
-    problem = enum.options.naming["enum"].problem("enum name", enum.name)
+    problem = enum.ctx.options.naming["enum"].problem("enum name", enum.name)
     return enum.finding(problem, fix=_RENAME_AVRO, pointer=enum.at("name")) if problem else None
 
 
@@ -108,7 +108,7 @@ def avro_field_name_style(field: AvroField) -> Finding | None:
     Rename the field and list the old name under the field's `aliases`, so readers with the new
     schema still read data written with the old one.
     """
-    problem = field.options.naming["field"].problem("field name", field.name)
+    problem = field.ctx.options.naming["field"].problem("field name", field.name)
     if problem is None:
         return None
     return field.finding(
@@ -143,7 +143,7 @@ def avro_enum_symbol_style(enum: AvroEnum) -> Iterator[Finding]:
     Rename the symbols. Renaming a symbol is a breaking change for readers that still use the
     old one: do it before the first release, or add the new symbol and retire the old one.
     """
-    style = enum.options.naming["symbol"]
+    style = enum.ctx.options.naming["symbol"]
     for i, symbol in enumerate(enum.node.get("symbols") or ()):
         problem = style.problem("enum symbol", symbol)
         if problem:
@@ -184,7 +184,7 @@ def avro_namespace_style(record: AvroRecord) -> Finding | None:
     namespace = record.namespace
     if not namespace:
         return None
-    problem = record.options.naming["namespace"].problem("namespace", namespace)
+    problem = record.ctx.options.naming["namespace"].problem("namespace", namespace)
     return record.finding(problem, fix=_RENAME_AVRO, pointer=pointer) if problem else None
 
 
@@ -246,7 +246,7 @@ def json_property_name_style(prop: JsonProperty) -> Finding | None:
     Rename the property (and its entry in `required`). Renaming is a breaking change for
     consumers: do it before the first release, or add the new property beside the old one.
     """
-    problem = prop.options.naming["property"].problem("property name", prop.name)
+    problem = prop.ctx.options.naming["property"].problem("property name", prop.name)
     return prop.finding(problem) if problem else None
 
 
@@ -309,7 +309,7 @@ def json_title_style(root: JsonRoot) -> Finding | None:
     title = root.node.get("title")
     if not isinstance(title, str):
         return None
-    problem = root.options.naming["title"].problem("title", title)
+    problem = root.ctx.options.naming["title"].problem("title", title)
     return root.finding(problem, pointer="/title") if problem else None
 
 
@@ -339,7 +339,7 @@ def json_enum_value_style(enum: JsonEnum) -> Iterator[Finding]:
     Rename the values. Readers that still expect the old values break: change them before the
     first release, or add the new values first.
     """
-    style = enum.options.naming["symbol"]
+    style = enum.ctx.options.naming["symbol"]
     values = enum.node.get("enum")
     for i, value in enumerate(values if isinstance(values, list) else ()):
         if isinstance(value, str):
@@ -374,7 +374,7 @@ def event_name_style(event: EventElement) -> Finding | None:
     ## Fix
     Rename the event in accord.yaml and in every `produces` / `consumes` list.
     """
-    problem = event.options.naming["event"].problem("event name", event.event.name)
+    problem = event.ctx.options.naming["event"].problem("event name", event.event.name)
     return event.finding(problem) if problem else None
 
 
@@ -443,7 +443,7 @@ def service_name_style(service: ServiceElement) -> Finding | None:
     Rename the service in accord.yaml.
     """
     name = service.service.name
-    problem = service.options.naming["service"].problem("service name", name)
+    problem = service.ctx.options.naming["service"].problem("service name", name)
     return service.finding(problem) if problem else None
 
 
@@ -474,5 +474,5 @@ def topic_name_style(topic: TopicElement) -> Finding | None:
     ## Fix
     Rename the topic (a new topic: migrate producers and consumers).
     """
-    problem = topic.options.naming["topic"].problem("topic", topic.topic)
+    problem = topic.ctx.options.naming["topic"].problem("topic", topic.topic)
     return topic.finding(problem) if problem else None
