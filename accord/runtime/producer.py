@@ -164,6 +164,18 @@ class RecordProducer:
         report = functools.partial(
             self._delivered if self.successes else self._failed_delivery, on_delivery
         )
+        self.send_reported(topic, value, key, headers, report)
+
+    def send_reported(
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes | None,
+        headers: h.KafkaHeaders,
+        report: DeliveryCallback,
+    ) -> None:
+        """:meth:`send` for a caller whose ``report`` calls :meth:`note_delivery` itself (one
+        callable per message instead of two)."""
         produce = self._producer.produce
         while True:
             try:
@@ -172,6 +184,13 @@ class RecordProducer:
             except BufferError:
                 self.poll(0.05)
         self._sent += 1
+
+    def note_delivery(self, error: KafkaError | None) -> None:
+        """Count one delivery report (see :meth:`send_reported`)."""
+        if error is not None:
+            self._note_failure(error)
+        elif self.successes:
+            self.metrics.add(Counter.PRODUCED)
 
     def _delivered(
         self, on_delivery: DeliveryCallback, error: KafkaError | None, message: Message
@@ -281,7 +300,7 @@ class KafkaPublisher:
         value = self.codec.encode(event)
         event_id = plan.event_id(event)
         producer.ensure_one(plan.topic)
-        producer.send(
+        producer.send_reported(
             plan.topic,
             value,
             plan.key(event),
@@ -295,6 +314,7 @@ class KafkaPublisher:
     def _report(
         self, topic: str, event_type: str, event_id: str, error: KafkaError | None, _m: Message
     ) -> None:
+        self.producer.note_delivery(error)
         if error is not None:
             failure = DeliveryFailure(topic, event_type, event_id, error.str(), error.name())
             with self._lock:
