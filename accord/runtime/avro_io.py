@@ -12,6 +12,7 @@ version, the pure-Python build) the public functions are used instead, with the 
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -78,6 +79,200 @@ def _direct_reader(writer: Any, reader: Any, named: bool) -> Reader:
     return read
 
 
+# --- readers made of Python code for one schema ------------------------------------------------
+
+_PRIMITIVES = ("null", "boolean", "int", "long", "float", "double", "bytes", "string")
+_unpack_float = struct.Struct("<f").unpack_from
+_unpack_double = struct.Struct("<d").unpack_from
+
+
+class _Unsupported(Exception):
+    """A schema the code writer leaves to fastavro."""
+
+
+def _read_long(data: bytes, pos: int) -> tuple[int, int]:
+    """A zig-zag varint of more than one byte (the generated code inlines the one-byte case);
+    at most ten bytes, as a 64-bit long takes."""
+    b = data[pos]
+    n = b & 0x7F
+    shift = 7
+    pos += 1
+    while b & 0x80:
+        if shift > 63:
+            raise ValueError("varint longer than ten bytes")
+        b = data[pos]
+        n |= (b & 0x7F) << shift
+        shift += 7
+        pos += 1
+    n &= 0xFFFF_FFFF_FFFF_FFFF  # the bits a 64-bit long keeps, as fastavro's reader does
+    return (n >> 1) ^ -(n & 1), pos
+
+
+class _Code:
+    """Python source reading one (parsed, logical-free) schema from ``data`` at ``pos``."""
+
+    def __init__(self, named: dict[str, Any]) -> None:
+        self.named = named
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {}
+        self.count = 0
+        self.open: set[str] = set()  # records being written (a recursive one is unsupported)
+
+    def var(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def constant(self, value: Any) -> str:
+        name = self.var("K")
+        self.constants[name] = value
+        return name
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    def long(self, depth: int, target: str) -> None:
+        self.emit(depth, "b = data[pos]")
+        self.emit(depth, "if b < 128:")
+        self.emit(depth + 1, f"{target} = (b >> 1) ^ -(b & 1)")
+        self.emit(depth + 1, "pos += 1")
+        self.emit(depth, "else:")
+        self.emit(depth + 1, f"{target}, pos = read_long(data, pos)")
+
+    def sized(self, depth: int, target: str, decode: bool) -> None:
+        size = self.var("n")
+        self.long(depth, size)
+        self.emit(depth, f"if {size} < 0:")
+        self.emit(depth + 1, "raise ValueError('negative length')")
+        self.emit(depth, f"{target} = data[pos:pos + {size}]" + (".decode()" if decode else ""))
+        self.emit(depth, f"pos += {size}")
+
+    def read(self, schema: Any, depth: int, target: str) -> None:
+        if depth > 12:
+            raise _Unsupported("nested too deeply")
+        if isinstance(schema, list):
+            return self.union(schema, depth, target)
+        if isinstance(schema, str):
+            if schema in _PRIMITIVES:
+                return self.primitive(schema, depth, target)
+            if schema not in self.named:
+                raise _Unsupported(f"unknown name {schema}")
+            return self.read(self.named[schema], depth, target)
+        if not isinstance(schema, dict):
+            raise _Unsupported(repr(schema))
+        if "logicalType" in schema:
+            raise _Unsupported("logical types")
+        kind = schema.get("type")
+        if kind in _PRIMITIVES:
+            return self.primitive(kind, depth, target)
+        if kind == "record" or kind == "error":
+            return self.record(schema, depth, target)
+        if kind == "enum":
+            symbols = self.constant(dict(enumerate(schema["symbols"])))
+            index = self.var("i")
+            self.long(depth, index)
+            self.emit(depth, f"{target} = {symbols}[{index}]")
+            return None
+        if kind == "fixed":
+            size = int(schema["size"])
+            self.emit(depth, f"{target} = data[pos:pos + {size}]")
+            self.emit(depth, f"pos += {size}")
+            return None
+        if kind == "array":
+            return self.blocks(schema["items"], None, depth, target)
+        if kind == "map":
+            return self.blocks(schema["values"], "string", depth, target)
+        return self.read(kind, depth, target)  # {"type": <a name or a nested schema>}
+
+    def primitive(self, kind: str, depth: int, target: str) -> None:
+        if kind == "null":
+            self.emit(depth, f"{target} = None")
+        elif kind == "boolean":
+            self.emit(depth, f"{target} = data[pos] != 0")
+            self.emit(depth, "pos += 1")
+        elif kind in ("int", "long"):
+            self.long(depth, target)
+        elif kind == "float":
+            self.emit(depth, f"{target} = unpack_float(data, pos)[0]")
+            self.emit(depth, "pos += 4")
+        elif kind == "double":
+            self.emit(depth, f"{target} = unpack_double(data, pos)[0]")
+            self.emit(depth, "pos += 8")
+        else:
+            self.sized(depth, target, decode=kind == "string")
+
+    def record(self, schema: dict[str, Any], depth: int, target: str) -> None:
+        name = str(schema.get("name"))
+        if name in self.open:
+            raise _Unsupported(f"recursive record {name}")
+        self.open.add(name)
+        fields = []
+        for field in schema["fields"]:
+            value = self.var("f")
+            self.read(field["type"], depth, value)
+            fields.append(f"{field['name']!r}: {value}")
+        self.emit(depth, f"{target} = {{{', '.join(fields)}}}")
+        self.open.discard(name)
+
+    def union(self, branches: list[Any], depth: int, target: str) -> None:
+        index = self.var("u")
+        self.long(depth, index)
+        for i, branch in enumerate(branches):
+            self.emit(depth, f"{'if' if i == 0 else 'elif'} {index} == {i}:")
+            self.read(branch, depth + 1, target)
+        self.emit(depth, "else:")
+        self.emit(depth + 1, f"raise ValueError('union index ' + str({index}))")
+
+    def blocks(self, items: Any, keys: str | None, depth: int, target: str) -> None:
+        found, count, item = self.var("a"), self.var("c"), self.var("v")
+        self.emit(depth, f"{found} = {{}}" if keys else f"{found} = []")
+        self.emit(depth, "while True:")
+        self.long(depth + 1, count)
+        self.emit(depth + 1, f"if {count} == 0:")
+        self.emit(depth + 2, "break")
+        self.emit(depth + 1, f"if {count} < 0:")
+        self.emit(depth + 2, f"{count} = -{count}")
+        self.long(depth + 2, self.var("s"))  # the block's size in bytes: not needed
+        self.emit(depth + 1, f"for _ in range({count}):")
+        if keys:
+            key = self.var("k")
+            self.sized(depth + 2, key, decode=True)
+            self.read(items, depth + 2, item)
+            self.emit(depth + 2, f"{found}[{key}] = {item}")
+        else:
+            self.read(items, depth + 2, item)
+            self.emit(depth + 2, f"{found}.append({item})")
+        self.emit(depth, f"{target} = {found}")
+
+
+def _compiled_reader(schema: Any) -> Reader | None:
+    """``read(data, offset) -> (datum, end)`` as straight-line Python written for ``schema``
+    (without logical types, read as itself): what fastavro's reader returns, with no
+    per-field dispatch. A varint is one byte in the common case, read inline. Lengths past the
+    end of ``data`` are not checked field by field: the end offset then lies beyond the data,
+    which the caller refuses (as it refuses unread bytes). None for what it does not write
+    (logical types, recursive records, deep nesting): use fastavro."""
+    named: dict[str, Any] = {}
+    try:
+        parsed = fastavro.parse_schema(schema, named)
+        code = _Code(named)
+        code.read(parsed, 1, "datum")
+    except (_Unsupported, KeyError, TypeError, ValueError):
+        return None
+    source = "\n".join(["def read(data, pos):", *code.lines, "    return datum, pos"])
+    namespace: dict[str, Any] = {
+        "read_long": _read_long,
+        "unpack_float": _unpack_float,
+        "unpack_double": _unpack_double,
+        **code.constants,
+    }
+    try:
+        exec(compile(source, "<accord avro reader>", "exec"), namespace)
+    except (SyntaxError, RecursionError, MemoryError):
+        return None
+    read: Reader = namespace["read"]
+    return read
+
+
 def _direct_works() -> bool:
     """A round trip through the direct calls, answering as the public API does."""
     probe = {
@@ -101,6 +296,61 @@ def _direct_works() -> bool:
 DIRECT = _direct_works()
 
 
+def _compiled_works() -> bool:
+    """The written reader answers as fastavro's on a record with every kind it writes."""
+    probe = {
+        "type": "record",
+        "name": "Probe",
+        "namespace": "accord",
+        "fields": [
+            {"name": "n", "type": "long"},
+            {"name": "i", "type": "int"},
+            {"name": "b", "type": "boolean"},
+            {"name": "f", "type": "float"},
+            {"name": "d", "type": "double"},
+            {"name": "s", "type": "string"},
+            {"name": "y", "type": "bytes"},
+            {"name": "x", "type": {"type": "fixed", "name": "F", "size": 2}},
+            {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}},
+            {"name": "u", "type": ["null", "string", "E"]},
+            {"name": "a", "type": {"type": "array", "items": "long"}},
+            {"name": "m", "type": {"type": "map", "values": ["null", "F"]}},
+            {
+                "name": "r",
+                "type": {"type": "record", "name": "R", "fields": [{"name": "e", "type": "E"}]},
+            },
+        ],
+    }
+    datum = {
+        "n": -(2**40),
+        "i": 300,
+        "b": True,
+        "f": 1.5,
+        "d": -2.25,
+        "s": "h\u00e9",
+        "y": b"\x00\xff",
+        "x": b"ab",
+        "e": "B",
+        "u": "B",
+        "a": [1, -64, 64, 2**62],
+        "m": {"k": None, "l": b"cd"},
+        "r": {"e": "A"},
+    }
+    try:
+        read = _compiled_reader(probe)
+        if read is None:
+            return False
+        out = io.BytesIO()
+        fastavro.schemaless_writer(out, fastavro.parse_schema(probe), datum)
+        data = out.getvalue()
+        return read(data, 0) == _public_reader(probe, None, False)(data, 0) == (datum, len(data))
+    except Exception:
+        return False
+
+
+COMPILED = _compiled_works()
+
+
 def encoder(schema: Any, header: bytes, datum: Callable[[Any], Any]) -> Encoder:
     """``encode(value) -> header + Avro body of datum(value)`` for one (parsed or raw)
     schema: the whole per-message path of a producer in one call."""
@@ -111,7 +361,14 @@ def encoder(schema: Any, header: bytes, datum: Callable[[Any], Any]) -> Encoder:
 
 def reader(writer_schema: Any, reader_schema: Any = None, *, named: bool = False) -> Reader:
     """``read(data, offset) -> (datum, end offset)``; ``reader_schema`` resolves the writer's
-    data into it; ``named`` returns named union branches as ``(name, value)``."""
+    data into it; ``named`` returns named union branches as ``(name, value)``. A schema read
+    as itself, without logical types or named branches, gets a reader written for it
+    (:func:`_compiled_reader`); the end offset may then lie past the data when it is cut
+    short: callers check ``end == len(data)``."""
+    if COMPILED and reader_schema is None and not named:
+        compiled = _compiled_reader(writer_schema)
+        if compiled is not None:
+            return compiled
     if DIRECT:
         return _direct_reader(writer_schema, reader_schema, named)
     return _public_reader(writer_schema, reader_schema, named)

@@ -168,6 +168,12 @@ class _AvroDecoder:
                 f"corrupt Avro body for schema id {self.schema_id}: {type(exc).__name__}: {exc}",
                 schema_id=self.schema_id,
             ) from None
+        if end > len(data):
+            raise UndecodableMessage(
+                f"the Avro body (schema id {self.schema_id}) needs {end - len(data)} more"
+                " bytes than the message has: the message is cut short or corrupt",
+                schema_id=self.schema_id,
+            )
         if end != len(data):
             raise UndecodableMessage(
                 f"{len(data) - end} unread bytes after the Avro body (schema id"
