@@ -91,12 +91,17 @@ def top_level_name(data: Any) -> str:
 
 # --- validation ------------------------------------------------------------------------------
 
+#: A named type's definition: its node, its (lazy) JSON pointer and its full name.
+Definition = tuple[dict[str, Any], jp.Lazy, str]
+
 
 @dataclass
 class _Validator:
     # Problems as (lazy pointer, message, fix): pointers are spelt out only for the problems.
     problems: list[tuple[jp.Lazy, str, str | None]] = field(default_factory=list)
     named: dict[str, Any] = field(default_factory=dict)
+    # Every named type defined, in the order of definition: (node, lazy pointer, full name).
+    defined: list[Definition] = field(default_factory=list)
     # Accept what Avro Java accepts: `[]` unions, records without a name (built in code),
     # invalid logical types (ignored).
     lenient: bool = False
@@ -267,6 +272,7 @@ class _Validator:
             )
         else:
             self.named[full] = node
+            self.defined.append((node, ptr, full))
         return ns or None
 
     def record(self, node: dict[str, Any], ptr: jp.Lazy, namespace: str | None) -> None:
@@ -522,15 +528,25 @@ def validate(data: Any, known: Iterable[Any] = (), *, lenient: bool = False) -> 
     Java accepts (empty unions, records without a name, invalid logical types), for the
     compatibility engine.
     """
+    return validate_and_index(data, known, lenient=lenient)[0]
+
+
+def validate_and_index(
+    data: Any, known: Iterable[Any] = (), *, lenient: bool = False
+) -> tuple[list[Problem], list[Definition]]:
+    """:func:`validate`, and every named type ``data`` defines (see :data:`Definition`), in
+    the order of definition: what a walk over the named types would find, found on the way."""
     v = _Validator(lenient=lenient)
     try:
         for other in known:
             v.schema(other, "", None)
         v.problems = []
+        v.defined = []
         v.schema(data, "", None)
     except RecursionError:
         v.error("", "schema is nested too deeply to process")
-    return [Problem(jp.materialize(ptr), message, fix) for ptr, message, fix in v.problems]
+    problems = [Problem(jp.materialize(ptr), message, fix) for ptr, message, fix in v.problems]
+    return problems, v.defined
 
 
 def fastavro_parse(data: Any) -> Any:

@@ -210,11 +210,13 @@ def schema_from_data(
     schema = Schema(format=fmt, text=text, data=data, name=name, file=file, path=path)
     found: list[Any] = []
     if fmt is SchemaFormat.AVRO:
-        found = list(avro.validate(data))
+        found, defined = avro.validate_and_index(data)
         if not found:
             backstop = avro.fastavro_problem(data)
             if backstop:
                 found.append(backstop)
+            else:
+                schema.prime_avro_definitions(defined)
     else:
         found = list(jsonschema.validate(data, text))
     if not found:

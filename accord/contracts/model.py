@@ -120,6 +120,25 @@ class Schema:
         return Location(file=self.file, line=line, column=column, pointer=pointer)
 
     @cached_property
+    def avro_definitions(self) -> list[Any]:
+        """Every named type an (Avro) schema defines, in the order of definition, as
+        ``(node, lazy pointer, full name)``; empty for JSON Schema or an invalid schema.
+
+        Validation finds them on its way (see :func:`accord.contracts.avro.validate_and_index`),
+        so a schema read from a file has them already; others work them out on first use.
+        """
+        from accord.contracts import avro
+
+        if self.format is not SchemaFormat.AVRO:
+            return []
+        problems, defined = avro.validate_and_index(self.data)
+        return [] if problems else defined
+
+    def prime_avro_definitions(self, defined: list[Any]) -> None:
+        """Keep the definitions validation found (what :attr:`avro_definitions` would find)."""
+        self.__dict__["avro_definitions"] = defined
+
+    @cached_property
     def canonical(self) -> str:
         """The form used for identity: Avro Parsing Canonical Form, or sorted compact JSON."""
         from accord.contracts import avro, jsonschema

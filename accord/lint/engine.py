@@ -104,11 +104,13 @@ class _Run:
         append = self.findings.append
         for kind, elements in grouped.items():
             for rule in by_kind.get(kind, ()):
-                # Most calls find nothing: filter() drops those in C, the loop sees findings.
-                hits: Iterator[Finding | Iterable[Finding]] = filter(
-                    None, map(rule.check, elements)
-                )
-                for found in hits:
+                # A plain loop, not map(): CPython 3.11+ calls a Python function from Python
+                # code without entering the interpreter again, at half the cost per call.
+                check = rule.check
+                for element in elements:
+                    found = check(element)
+                    if found is None:
+                        continue
                     if isinstance(found, Finding):
                         append((rule, found))
                     else:

@@ -111,8 +111,31 @@ class _AvroWalk:
         elif isinstance(t, (dict, list)):
             self.node(t, (ptr, "type"), ns, top)
 
-    def record(self, node: dict[str, Any], ptr: jp.Lazy, ns: str | None, top: bool) -> None:
-        full = _fullname(node, ns)
+    def definitions(self, defined: list[Any], top_node: Any) -> None:
+        """Walk the named types validation found (see ``Schema.avro_definitions``): the same
+        elements as :meth:`node` from the root, without descending through every type again."""
+        for node, ptr, full in defined:
+            t = node["type"]
+            if t == "record" or t == "error":
+                self.record(node, ptr, None, node is top_node, full)
+            elif t == "enum":
+                self.named[full] = "enum"
+                if self.enums:
+                    _add(self.out, AvroEnum(self.doc, self.ctx, ptr, node, full, node is top_node))
+            else:
+                self.named[full] = "fixed"
+
+    def record(
+        self,
+        node: dict[str, Any],
+        ptr: jp.Lazy,
+        ns: str | None,
+        top: bool,
+        full: str | None = None,  # known: the nested types are walked apart (definitions())
+    ) -> None:
+        descend = full is None
+        if full is None:
+            full = _fullname(node, ns)
         self.named[full] = "record"
         doc, ctx = self.doc, self.ctx
         record = AvroRecord(doc, ctx, ptr, node, full, top)
@@ -130,6 +153,8 @@ class _AvroWalk:
                 if type(name) is not str:
                     name = str(name)
                 fields.append(AvroField(doc, ctx, fptr, fnode, record, name, ftype))
+            if not descend:
+                continue
             if suppress:
                 if AVRO_SUPPRESS in fnode:
                     self.suppress_at(fnode, fptr)
@@ -196,9 +221,15 @@ def avro_elements(
 ) -> tuple[Grouped, Payload | None, list[Suppression]]:
     doc = Document(schema.file, schema=schema, event=event)
     walk = _AvroWalk(doc, ctx, wanted)
-    walk.node(schema.data, "", None, top=True)
-    payload = None
     data = schema.data
+    if walk.suppress:  # suppressions may sit on any node: visit them all
+        walk.node(data, "", None, top=True)
+    else:
+        top = data
+        while type(top) is dict and type(top.get("type")) is dict:  # {"type": {...}} wraps
+            top = top["type"]
+        walk.definitions(schema.avro_definitions, top)
+    payload = None
     if isinstance(data, dict) and data.get("type") in ("record", "error"):
         ns = avro_model.top_level_name(data).rpartition(".")[0] or None
         fields: Mapping[str, PayloadField] = (
