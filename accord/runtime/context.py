@@ -79,14 +79,11 @@ def current() -> HandlerContext:
     return ctx
 
 
-def enter(ctx: HandlerContext) -> Token[HandlerContext | None]:
-    """Make ``ctx`` current while a handler runs (the consumer's per-event hot path); undo
-    with :func:`leave`."""
-    return _current.set(ctx)
-
-
-def leave(token: Token[HandlerContext | None]) -> None:
-    _current.reset(token)
+# enter(ctx) makes ``ctx`` current while a handler runs (the consumer's per-event hot path)
+# and returns the token that leave(token) takes to undo it: the context variable's own
+# methods, without a Python call around each.
+enter: Callable[[HandlerContext | None], Token[HandlerContext | None]] = _current.set
+leave: Callable[[Token[HandlerContext | None]], None] = _current.reset
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
@@ -85,14 +85,12 @@ def current_trace() -> TraceContext | None:
     return parsed
 
 
-def activate(traceparent: str | bytes | None) -> Token[_Active]:
-    """Make an incoming ``traceparent`` (text or the header's bytes) current: the consumer's
-    per-event hot path; use :func:`use_trace` elsewhere. Undo with :func:`deactivate`."""
-    return _current.set(traceparent)
-
-
-def deactivate(token: Token[_Active]) -> None:
-    _current.reset(token)
+# activate(traceparent) makes an incoming ``traceparent`` (text or the header's bytes)
+# current, the consumer's per-event hot path (use :func:`use_trace` elsewhere), and returns
+# the token deactivate(token) takes to undo it: the context variable's own methods, without
+# a Python call around each.
+activate: Callable[[_Active], Token[_Active]] = _current.set
+deactivate: Callable[[Token[_Active]], None] = _current.reset
 
 
 @contextmanager
