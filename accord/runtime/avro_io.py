@@ -108,6 +108,17 @@ def _read_long(data: bytes, pos: int) -> tuple[int, int]:
     return (n >> 1) ^ -(n & 1), pos
 
 
+def _read_size(data: bytes, pos: int) -> tuple[int, int]:
+    """A length that is not one byte, or negative (refused)."""
+    size, pos = _read_long(data, pos)
+    if size < 0:
+        raise ValueError("negative length")
+    return size, pos
+
+
+_ZIGZAG = tuple((b >> 1) ^ -(b & 1) for b in range(128))  # one-byte longs
+
+
 class _Code:
     """Python source reading one (parsed, logical-free) schema from ``data`` at ``pos``."""
 
@@ -133,16 +144,21 @@ class _Code:
     def long(self, depth: int, target: str) -> None:
         self.emit(depth, "b = data[pos]")
         self.emit(depth, "if b < 128:")
-        self.emit(depth + 1, f"{target} = (b >> 1) ^ -(b & 1)")
+        self.emit(depth + 1, f"{target} = ZIGZAG[b]")
         self.emit(depth + 1, "pos += 1")
         self.emit(depth, "else:")
         self.emit(depth + 1, f"{target}, pos = read_long(data, pos)")
 
     def sized(self, depth: int, target: str, decode: bool) -> None:
+        # A length is a long that must not be negative: one byte with the low bit clear in
+        # the common case.
         size = self.var("n")
-        self.long(depth, size)
-        self.emit(depth, f"if {size} < 0:")
-        self.emit(depth + 1, "raise ValueError('negative length')")
+        self.emit(depth, "b = data[pos]")
+        self.emit(depth, "if b & 0x81:")
+        self.emit(depth + 1, f"{size}, pos = read_size(data, pos)")
+        self.emit(depth, "else:")
+        self.emit(depth + 1, f"{size} = b >> 1")
+        self.emit(depth + 1, "pos += 1")
         self.emit(depth, f"{target} = data[pos:pos + {size}]" + (".decode()" if decode else ""))
         self.emit(depth, f"pos += {size}")
 
@@ -261,6 +277,8 @@ def _compiled_reader(schema: Any) -> Reader | None:
     source = "\n".join(["def read(data, pos):", *code.lines, "    return datum, pos"])
     namespace: dict[str, Any] = {
         "read_long": _read_long,
+        "read_size": _read_size,
+        "ZIGZAG": _ZIGZAG,
         "unpack_float": _unpack_float,
         "unpack_double": _unpack_double,
         **code.constants,
