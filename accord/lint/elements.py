@@ -168,6 +168,13 @@ class AvroField(Element, gc=False, eq=False):
     type: Any
 
 
+class AvroUnionField(AvroField, gc=False, eq=False):
+    """A record field whose type is a union (as optional fields are): each is also an
+    :class:`AvroField`, so rules about unions are not called on every other field."""
+
+    KIND: ClassVar[str] = "avro union field"
+
+
 class AvroEnum(Element, gc=False, eq=False):
     """An enum definition anywhere in an Avro schema."""
 

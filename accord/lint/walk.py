@@ -20,6 +20,7 @@ from accord.lint.elements import (
     AvroEnum,
     AvroField,
     AvroRecord,
+    AvroUnionField,
     Context,
     Document,
     Element,
@@ -77,7 +78,9 @@ class _AvroWalk:
     def __init__(self, doc: Document, ctx: Context, wanted: Collection[type]):
         self.doc, self.ctx = doc, ctx
         self.records = AvroRecord in wanted
-        self.fields = AvroField in wanted
+        self.unions = AvroUnionField in wanted
+        # Union fields are made (as AvroUnionFields) when either kind is wanted.
+        self.fields = AvroField in wanted or self.unions
         self.enums = AvroEnum in wanted
         self.suppress = doc.schema is not None and AVRO_SUPPRESS in doc.schema.text
         self.out: Grouped = {}
@@ -143,6 +146,7 @@ class _AvroWalk:
             _add(self.out, record)
         inner = full.rpartition(".")[0] or None
         fields = self.out.setdefault(AvroField, []) if self.fields else None
+        unions = self.out.setdefault(AvroUnionField, []) if self.unions else None
         suppress = self.suppress
         base = (ptr, "fields")
         for i, fnode in enumerate(node.get("fields") or ()):
@@ -152,7 +156,13 @@ class _AvroWalk:
                 name = fnode.get("name", "")
                 if type(name) is not str:
                     name = str(name)
-                fields.append(AvroField(doc, ctx, fptr, fnode, record, name, ftype))
+                if type(ftype) is list:
+                    union = AvroUnionField(doc, ctx, fptr, fnode, record, name, ftype)
+                    fields.append(union)
+                    if unions is not None:
+                        unions.append(union)
+                else:
+                    fields.append(AvroField(doc, ctx, fptr, fnode, record, name, ftype))
             if not descend:
                 continue
             if suppress:

@@ -10,7 +10,15 @@ from accord.contracts import Schema, SchemaFormat
 from accord.contracts import avro as avro_model
 from accord.contracts import pointer as jp
 from accord.diagnostics import Severity
-from accord.lint.elements import AvroEnum, AvroField, Finding, JsonObject, JsonProperty, JsonRoot
+from accord.lint.elements import (
+    AvroEnum,
+    AvroField,
+    AvroUnionField,
+    Finding,
+    JsonObject,
+    JsonProperty,
+    JsonRoot,
+)
 from accord.lint.registry import rule
 from accord.lint.rules.common import (
     AVRO_TIME_TYPES,
@@ -23,8 +31,8 @@ from accord.lint.rules.common import (
 # --- Avro ---------------------------------------------------------------------------------
 
 
-@rule("AVRO_NULLABLE_NULL_NOT_FIRST", on=AvroField, categories=("evolution", "avro"))
-def avro_nullable_null_not_first(field: AvroField) -> Finding | None:
+@rule("AVRO_NULLABLE_NULL_NOT_FIRST", on=AvroUnionField, categories=("evolution", "avro"))
+def avro_nullable_null_not_first(field: AvroUnionField) -> Finding | None:
     """Optional Avro fields are unions with `null` as the first branch.
 
     ## What it does
@@ -59,8 +67,8 @@ def avro_nullable_null_not_first(field: AvroField) -> Finding | None:
     )
 
 
-@rule("AVRO_NULLABLE_MISSING_DEFAULT", on=AvroField, categories=("evolution", "avro"))
-def avro_nullable_missing_default(field: AvroField) -> Finding | None:
+@rule("AVRO_NULLABLE_MISSING_DEFAULT", on=AvroUnionField, categories=("evolution", "avro"))
+def avro_nullable_missing_default(field: AvroUnionField) -> Finding | None:
     """Optional Avro fields (`["null", ...]`) have `"default": null`.
 
     ## What it does
