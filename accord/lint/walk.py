@@ -280,11 +280,18 @@ class _JsonWalk:
             self.suppressions.extend(suppressions(self.doc, self.ctx, node[JSON_SUPPRESS], scope))
         if "enum" in node and self.enums:
             _add(self.out, JsonEnum(self.doc, self.ctx, ptr, node))
-        if _is_object(node):
+        t = node.get("type")  # _is_object(), inline: this runs for every subschema
+        if t == "object" or "properties" in node or (type(t) is list and "object" in t):
             self.object(node, ptr, root)
-        if not _NESTED.isdisjoint(node):  # most subschemas nest nothing: no set is built
-            for key in sorted(node.keys() & _NESTED):
-                self.nested(key, node[key], ptr)
+        if not _NESTED.isdisjoint(node):  # most subschemas nest nothing: no list is built
+            # (keys() & _NESTED would build a set from the 20 keywords every time)
+            keys = [key for key in node if key in _NESTED]
+            if len(keys) > 1:
+                keys.sort()
+            for key in keys:
+                sub = node[key]
+                if type(sub) is dict or type(sub) is list:  # false/true hold nothing to walk
+                    self.nested(key, sub, ptr)
 
     def object(self, node: dict[str, Any], ptr: jp.Lazy, root: bool) -> None:
         doc, ctx = self.doc, self.ctx
@@ -307,7 +314,12 @@ class _JsonWalk:
                 t = sub.get("type")
                 # Most properties are leaves ({"type": "string", ...}): node() would find
                 # nothing in them, so it is called only when it may.
-                if suppress or not _BRANCHING.isdisjoint(sub) or t == "object" or type(t) is list:
+                if (
+                    suppress
+                    or not _BRANCHING.isdisjoint(sub)
+                    or t == "object"
+                    or (type(t) is list and "object" in t)
+                ):
                     self.node(sub, pptr)
 
     def nested(self, key: str, sub: Any, ptr: jp.Lazy) -> None:
