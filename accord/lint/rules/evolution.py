@@ -231,7 +231,8 @@ def avro_money_as_float(field: AvroField) -> Finding | None:
     accordingly) in a new field, and retire the old one.
     """
     t = field.type
-    if type(t) is str and t != "float" and t != "double":
+    base = t.get("type") if type(t) is dict else t
+    if type(base) is str and base != "float" and base != "double":
         return None  # most fields: decided without looking at the name
     if not looks_like_money(field.name, field.ctx.options.money_words):
         return None

@@ -108,7 +108,10 @@ def avro_field_name_style(field: AvroField) -> Finding | None:
     Rename the field and list the old name under the field's `aliases`, so readers with the new
     schema still read data written with the old one.
     """
-    problem = field.ctx.options.naming["field"].problem("field name", field.name)
+    style = field.ctx.options.naming["field"]
+    if style.matches(field.name):  # the common case, cached by name alone
+        return None
+    problem = style.problem("field name", field.name)
     if problem is None:
         return None
     return field.finding(
@@ -246,7 +249,10 @@ def json_property_name_style(prop: JsonProperty) -> Finding | None:
     Rename the property (and its entry in `required`). Renaming is a breaking change for
     consumers: do it before the first release, or add the new property beside the old one.
     """
-    problem = prop.ctx.options.naming["property"].problem("property name", prop.name)
+    style = prop.ctx.options.naming["property"]
+    if style.matches(prop.name):  # the common case, cached by name alone
+        return None
+    problem = style.problem("property name", prop.name)
     return prop.finding(problem) if problem else None
 
 
