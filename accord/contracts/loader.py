@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import orjson
+import msgspec
 
 from accord.contracts import avro, jsonschema
 from accord.contracts import pointer as jp
@@ -115,16 +115,15 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-# orjson turns integers beyond 64 bits into floats: texts with a run of 19+ digits take the
-# standard parser. The table maps every digit to "0" so one substring search finds such a run
-# (colons are deleted in the same pass, which may join two runs: the slow path then, no harm).
-_DIGITS = bytes.maketrans(b"123456789", b"000000000")
-_LONG_NUMBER = b"0" * 19
+# msgspec reads JSON as json.loads does (integers of any size, correctly rounded floats, the
+# last of duplicate keys) and refuses what json.loads accepts beyond the standard (NaN,
+# Infinity, numbers out of float range, lone surrogates): those texts take json.loads.
+_DECODE = msgspec.json.Decoder().decode
+_ENCODE = msgspec.json.Encoder().encode
 
 
 def _may_differ(raw: bytes, data: Any) -> bool:
-    """Whether orjson's parse of ``raw`` (UTF-8 JSON) may differ from ``json.loads``'s, or hide
-    a duplicate key.
+    """Whether the fast parse of ``raw`` (UTF-8 JSON) may hide a duplicate key.
 
     A duplicate key loses a member, so the parsed tree holds fewer ``:`` (member separators
     plus colons inside strings) than the text, unless an escaped colon (``\\u003a``) adds one
@@ -132,20 +131,16 @@ def _may_differ(raw: bytes, data: Any) -> bool:
     """
     if b"\\" in raw and b"\\u003" in raw:  # a lone byte is found much faster: look for it first
         return True
-    # One pass: digits become "0" and colons go (their number is the length lost).
-    shape = raw.translate(_DIGITS, b":")
-    if _LONG_NUMBER in shape:
-        return True
     try:
-        return orjson.dumps(data).count(b":") != len(raw) - len(shape)
-    except orjson.JSONEncodeError:
+        return _ENCODE(data).count(b":") != raw.count(b":")
+    except (msgspec.EncodeError, OverflowError, ValueError):
         return True
 
 
 def parse_json(text: str, file: str | None) -> tuple[Any, list[Diagnostic]]:
     """JSON with duplicate keys refused; problems carry the line and column.
 
-    Parses with orjson, and only when that fails, or its result may differ from the standard
+    Parses with msgspec, and only when that fails, or its result may differ from the standard
     parser's (see :func:`_may_differ`), again with ``json`` refusing duplicate keys: the result
     and the problems are always those of ``json.loads``.
     """
@@ -157,13 +152,16 @@ def _parse_json(text: str, raw: bytes | None, file: str | None) -> tuple[Any, li
     try:
         if raw is None:
             raw = text.encode()
-        data = orjson.loads(raw)
-    except (orjson.JSONDecodeError, UnicodeEncodeError):
-        pass  # NaN, Infinity, nesting orjson refuses, lone surrogates, invalid JSON: json decides
+        data = _DECODE(raw)
+    except (msgspec.DecodeError, UnicodeEncodeError, RecursionError):
+        pass  # NaN, Infinity, deep nesting, lone surrogates, invalid JSON: json decides
     else:
         if not _may_differ(raw, data):
             return data, []
     return _parse_json_strictly(text, file)
+
+
+_LONG_FIX = "write numbers of at most 4,300 digits (a longer one is no schema's business)"
 
 
 def _parse_json_strictly(text: str, file: str | None) -> tuple[Any, list[Diagnostic]]:
@@ -193,6 +191,11 @@ def _parse_json_strictly(text: str, file: str | None) -> tuple[Any, list[Diagnos
     except RecursionError:
         loc = Location(file=file, line=1, column=1)
         return None, [Diagnostic("json-invalid", Severity.ERROR, "JSON is nested too deeply", loc)]
+    except ValueError as exc:  # an integer longer than Python reads (4,300 digits)
+        loc = Location(file=file, line=1, column=1)
+        return None, [
+            Diagnostic("json-invalid", Severity.ERROR, f"invalid JSON: {exc}", loc, fix=_LONG_FIX)
+        ]
 
 
 def schema_from_data(

@@ -94,6 +94,13 @@ def test_edge_cases_read_the_same(text: str) -> None:
     _same(text)
 
 
+def test_a_number_too_long_to_read_is_a_problem_not_a_crash() -> None:
+    data, problems = parse_json('{"a": 1' + "0" * 5000 + "}", "f.json")
+    assert data is None
+    assert [p.rule_id for p in problems] == ["json-invalid"]
+    assert "4300 digits" in problems[0].message
+
+
 def test_duplicates_are_reported_at_the_second_key() -> None:
     data, problems = parse_json('{\n  "a": 1,\n  "a": 2\n}', "f.json")
     assert data is None
