@@ -291,6 +291,176 @@ def _compiled_reader(schema: Any) -> Reader | None:
     return read
 
 
+# --- writers made of Python code for one schema -------------------------------------------------
+
+_pack_float = struct.Struct("<f").pack
+_pack_double = struct.Struct("<d").pack
+_SMALL = tuple(bytes([n << 1]) for n in range(64))  # the longs 0..63, one byte each
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
+
+
+def _write_long(n: int) -> bytes:
+    """A long that is not one of the one-byte ``_SMALL`` ones, as a zig-zag varint."""
+    if not _LONG_MIN <= n <= _LONG_MAX:
+        raise OverflowError(f"{n} does not fit an Avro long")
+    n = (n << 1) ^ (n >> 63)
+    out = bytearray()
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+class _WriterCode(_Code):
+    """Python source appending the Avro encoding of a datum to ``parts`` (``a`` appends)."""
+
+    def long_out(self, depth: int, value: str) -> None:
+        self.emit(depth, f"a(SMALL[{value}] if 0 <= {value} < 64 else write_long({value}))")
+
+    def write(self, schema: Any, depth: int, value: str) -> None:
+        if depth > 12:
+            raise _Unsupported("nested too deeply")
+        if isinstance(schema, list):
+            return self.union_out(schema, depth, value)
+        if isinstance(schema, str):
+            if schema in _PRIMITIVES:
+                return self.primitive_out(schema, depth, value)
+            if schema not in self.named:
+                raise _Unsupported(f"unknown name {schema}")
+            return self.write(self.named[schema], depth, value)
+        if not isinstance(schema, dict):
+            raise _Unsupported(repr(schema))
+        if "logicalType" in schema:
+            raise _Unsupported("logical types")
+        kind = schema.get("type")
+        if kind in _PRIMITIVES:
+            return self.primitive_out(kind, depth, value)
+        if kind == "record" or kind == "error":
+            return self.record_out(schema, depth, value)
+        if kind == "enum":
+            indexes = {
+                symbol: _SMALL[i] if i < 64 else _write_long(i)
+                for i, symbol in enumerate(schema["symbols"])
+            }
+            self.emit(depth, f"a({self.constant(indexes)}[{value}])")
+            return None
+        if kind == "fixed":
+            size = int(schema["size"])
+            self.emit(depth, f"if len({value}) != {size}:")
+            self.emit(depth + 1, f"raise ValueError('fixed of {size} bytes, got ' + repr({value}))")
+            self.emit(depth, f"a({value})")
+            return None
+        if kind == "array" or kind == "map":
+            count, item = self.var("c"), self.var("v")
+            self.emit(depth, f"{count} = len({value})")
+            self.emit(depth, f"if {count}:")
+            self.long_out(depth + 1, count)
+            if kind == "array":
+                self.emit(depth + 1, f"for {item} in {value}:")
+                self.write(schema["items"], depth + 2, item)
+            else:
+                key = self.var("k")
+                self.emit(depth + 1, f"for {key}, {item} in {value}.items():")
+                self.primitive_out("string", depth + 2, key)
+                self.write(schema["values"], depth + 2, item)
+            self.emit(depth, "a(b'\\x00')")
+            return None
+        return self.write(kind, depth, value)
+
+    def primitive_out(self, kind: str, depth: int, value: str) -> None:
+        if kind == "null":
+            return
+        if kind == "boolean":
+            self.emit(depth, f"a(b'\\x01' if {value} else b'\\x00')")
+        elif kind in ("int", "long"):
+            self.long_out(depth, value)
+        elif kind == "float":
+            self.emit(depth, f"a(pack_float({value}))")
+        elif kind == "double":
+            self.emit(depth, f"a(pack_double({value}))")
+        else:
+            raw, size = self.var("b"), self.var("n")
+            self.emit(
+                depth, f"{raw} = {value}.encode()" if kind == "string" else f"{raw} = {value}"
+            )
+            self.emit(depth, f"{size} = len({raw})")
+            self.long_out(depth, size)
+            self.emit(depth, f"a({raw})")
+
+    def record_out(self, schema: dict[str, Any], depth: int, value: str) -> None:
+        name = str(schema.get("name"))
+        if name in self.open:
+            raise _Unsupported(f"recursive record {name}")
+        self.open.add(name)
+        for field in schema["fields"]:
+            item = self.var("f")
+            if "default" in field:  # as fastavro: a missing field takes its default
+                default = self.constant(field["default"])
+                self.emit(depth, f"{item} = {value}.get({field['name']!r}, {default})")
+            else:
+                self.emit(depth, f"{item} = {value}.get({field['name']!r})")
+            self.write(field["type"], depth, item)
+        self.open.discard(name)
+
+    def union_out(self, branches: list[Any], depth: int, value: str) -> None:
+        # Only [null, T] and [T, null]: choosing among other branches by the datum's type
+        # follows fastavro's rules, which fastavro applies best.
+        kinds = [b if isinstance(b, str) else b.get("type") for b in branches]
+        if len(branches) != 2 or kinds.count("null") != 1:
+            raise _Unsupported("a union other than [null, T]")
+        null = kinds.index("null")
+        other = 1 - null
+        if kinds[other] in ("record", "error", "enum", "fixed") or kinds[other] in self.named:
+            # A named branch may come as ("Name", value), fastavro's tuple notation.
+            raise _Unsupported("a named type in a union")
+        self.emit(depth, f"if {value} is None:")
+        self.emit(depth + 1, f"a({_SMALL[null]!r})")
+        self.emit(depth, "else:")
+        self.emit(depth + 1, f"a({_SMALL[other]!r})")
+        self.write(branches[other], depth + 1, value)
+
+
+def _compiled_writer(schema: Any, header: bytes, datum: Callable[[Any], Any]) -> Encoder | None:
+    """``encode(value) -> header + Avro body of datum(value)`` as straight-line Python
+    written for ``schema`` (without logical types): the bytes fastavro's writer gives, without
+    its per-field dispatch (what does not fit the schema still fails: no ``str.encode``, an
+    unknown enum symbol, a long out of range...). None for what it does not write (logical
+    types, recursive records, unions other than [null, T] of an unnamed T): use fastavro."""
+    named: dict[str, Any] = {}
+    try:
+        parsed = fastavro.parse_schema(schema, named)
+        code = _WriterCode(named)
+        code.write(parsed, 1, "d")
+    except (_Unsupported, KeyError, TypeError, ValueError, AttributeError):
+        return None
+    source = "\n".join(
+        [
+            "def encode(value):",
+            "    d = to_datum(value)",
+            "    parts = [HEADER]",
+            "    a = parts.append",
+            *code.lines,
+            "    return b''.join(parts)",
+        ]
+    )
+    namespace: dict[str, Any] = {
+        "HEADER": header,
+        "to_datum": datum,
+        "SMALL": _SMALL,
+        "write_long": _write_long,
+        "pack_float": _pack_float,
+        "pack_double": _pack_double,
+        **code.constants,
+    }
+    try:
+        exec(compile(source, "<accord avro writer>", "exec"), namespace)
+    except (SyntaxError, RecursionError, MemoryError):
+        return None
+    encode: Encoder = namespace["encode"]
+    return encode
+
+
 def _direct_works() -> bool:
     """A round trip through the direct calls, answering as the public API does."""
     probe = {
@@ -369,9 +539,64 @@ def _compiled_works() -> bool:
 COMPILED = _compiled_works()
 
 
+def _compiled_writer_works() -> bool:
+    """The written encoder gives fastavro's bytes for a record with every kind it writes."""
+    probe = {
+        "type": "record",
+        "name": "Probe",
+        "fields": [
+            {"name": "n", "type": "long"},
+            {"name": "i", "type": "int"},
+            {"name": "b", "type": "boolean"},
+            {"name": "f", "type": "float"},
+            {"name": "d", "type": "double"},
+            {"name": "s", "type": "string"},
+            {"name": "y", "type": "bytes"},
+            {"name": "x", "type": {"type": "fixed", "name": "F", "size": 2}},
+            {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}},
+            {"name": "u", "type": ["null", "string"]},
+            {"name": "v", "type": ["long", "null"], "default": 3},
+            {"name": "a", "type": {"type": "array", "items": "long"}},
+            {"name": "m", "type": {"type": "map", "values": ["null", "double"]}},
+            {
+                "name": "r",
+                "type": {"type": "record", "name": "R", "fields": [{"name": "e", "type": "E"}]},
+            },
+        ],
+    }
+    datum = {
+        "n": -(2**40),
+        "i": 300,
+        "b": True,
+        "f": 1.5,
+        "d": -2.25,
+        "s": "h\u00e9",
+        "y": b"\x00\xff",
+        "x": b"ab",
+        "e": "B",
+        "u": "B",
+        "a": [1, -64, 64, 2**62],
+        "m": {"k": None, "l": 0.5},
+        "r": {"e": "A"},
+    }
+    try:
+        encode = _compiled_writer(probe, b"\x00", dict)
+        return encode is not None and encode(datum) == _public_encoder(probe, b"\x00", dict)(datum)
+    except Exception:
+        return False
+
+
+COMPILED_WRITER = _compiled_writer_works()
+
+
 def encoder(schema: Any, header: bytes, datum: Callable[[Any], Any]) -> Encoder:
     """``encode(value) -> header + Avro body of datum(value)`` for one (parsed or raw)
-    schema: the whole per-message path of a producer in one call."""
+    schema: the whole per-message path of a producer in one call. A schema without logical
+    types gets an encoder written for it (:func:`_compiled_writer`) when it can."""
+    if COMPILED_WRITER:
+        written = _compiled_writer(schema, header, datum)
+        if written is not None:
+            return written
     if DIRECT:
         return _direct_encoder(schema, header, datum)
     return _public_encoder(schema, header, datum)
