@@ -730,12 +730,12 @@ def write(
 
 
 STAGES = [  # (process, what, how its CPU per event is found)
-    ("producer", "Avro encoding (serde: `to_primitives` + fastavro)", "encode"),
+    ("producer", "Avro encoding (serde: `to_primitives` + the written encoder)", "encode"),
     ("producer", "record plan: key, event id, headers, new `traceparent`", "plan"),
     ("producer", "Kafka client: `produce` + librdkafka threads (= raw)", "raw_producer"),
     ("producer", "the rest: `publish` bookkeeping, failure hooks, interpreter", "producer_rest"),
     ("consumer", "Kafka client: fetch + `consume` (= raw)", "raw_consumer"),
-    ("consumer", "Avro decoding (serde: fastavro + `from_primitives`)", "decode"),
+    ("consumer", "Avro decoding (serde: the written reader + `from_primitives`)", "decode"),
     ("consumer", "SQLite: inbox rows + commit (one transaction per batch)", "inbox"),
     ("consumer", "SQLite: the handler's own row (the bench's handler)", "handler_sql"),
     ("consumer", "the rest: headers, metadata, contexts, offsets, GC", "consumer_rest"),
@@ -762,6 +762,8 @@ def stage_table(best: dict[str, Timing], timed: int, stages: dict[str, float]) -
     rest = cost["producer_rest"] + cost["consumer_rest"] + cost["plan"]
     broker = accord.broker_cpu_s / max(raw.broker_cpu_s, 1e-9)
     floor = cost["decode"] + sqlite + cost["raw_consumer"]
+    busy = (accord.cpu_s + accord.broker_cpu_s) / accord.wall_s
+    raw_busy = (raw.cpu_s + raw.broker_cpu_s) / raw.wall_s
     rate, raw_rate = timed / accord.wall_s, timed / raw.wall_s
     return [
         "## Where accord's time goes",
@@ -784,27 +786,28 @@ def stage_table(best: dict[str, Timing], timed: int, stages: dict[str, float]) -
         "",
         f"Reading: accord spends {total:.0f} us of CPU per event in its two processes where the"
         f" raw clients spend {kafka:.0f} us, and the broker works {broker:.1f}x as long per"
-        " event for it (a slower producer sends smaller batches). The consumer process is the"
-        f" slower side: at {rate:,.0f} events/s its {consumer:.1f} us per event keep"
-        f" {consumer * rate / 1e6:.0%} of a core busy, and its one working thread spends the"
-        " rest waiting: on SQLite's writes (commits and WAL checkpoints, with their fsync) and"
-        f" on the next batch. Avro takes {serde:.1f} us ({serde / total:.0%}): fastavro's"
-        " compiled writer and reader (about 3 us each for this record) plus the generated"
-        " conversions of the UUIDs, the timestamp and the enum; only a compiled codec for the"
-        " generated classes"
-        f" would cut that much further. The consumer's SQLite work takes {sqlite:.1f} us"
-        f" ({sqlite / total:.0%}): each inbox row goes into a B-tree keyed by random event ids,"
-        " so a batch dirties index pages all over the file and its commit writes them all to"
-        " the WAL; that is the price of applying every event exactly once, and it grows with"
-        " the inbox (`inbox.purge` keeps it bounded). Decoding, the SQLite work and the Kafka"
-        f" client alone come to {floor:.1f} us in the consumer: with no bookkeeping at all, one"
+        " event for it (a slower producer sends smaller batches). Together the producer, the"
+        f" consumer and the broker kept {busy:.1f} cores busy during the accord run and"
+        f" {raw_busy:.1f} during the raw one, on a machine with {os.cpu_count()} (shared with"
+        " other jobs): where that is about all the CPU the machine had left, the rates are set"
+        " by CPU per event, and accord's rate follows its total CPU per event (its two processes"
+        " and the broker's) more than any wait. The consumer process is the slower side: at"
+        f" {rate:,.0f} events/s its {consumer:.1f} us per event keep {consumer * rate / 1e6:.0%}"
+        f" of a core busy. Avro takes {serde:.1f} us ({serde / total:.0%}): for schemas without"
+        " logical types the serde no longer calls fastavro but Python written for the schema"
+        " (`accord.runtime.avro_io`: no per-field dispatch, one-byte lengths and longs inline;"
+        " checked against fastavro's bytes), plus the generated conversions of the UUIDs, the"
+        " timestamp and the enum; what is left is the interpreter itself. The consumer's"
+        f" SQLite work takes {sqlite:.1f} us ({sqlite / total:.0%}): each inbox row goes into"
+        " one B-tree keyed by the random event id (16 bytes for a UUID) and the group's number,"
+        " so a batch dirties pages all over it, and the price grows with the inbox"
+        " (`inbox.purge` keeps it bounded). Decoding, the SQLite work and the Kafka client"
+        f" alone come to {floor:.1f} us in the consumer: with no bookkeeping at all, one"
         f" consumer thread would top out near {1e6 / floor:,.0f} events/s,"
-        f" {1e6 / floor / raw_rate:.2f}x the raw rate. What is left, {rest:.1f} us"
+        f" {1e6 / floor / raw_rate:.2f}x the raw rate of this run. What is left, {rest:.1f} us"
         f" ({rest / total:.0%}), is the runtime's own Python bookkeeping (record plan, headers,"
         " metadata, the handler's context and trace, offsets, the collector) together with"
-        " what timing stages alone misses (the same code runs slower in busy processes); it no"
-        " longer takes per-event locks, builds dataclasses through their constructors, or gets"
-        " a delivery callback per acknowledged message.",
+        " what timing stages alone misses (the same code runs slower in busy processes).",
     ]
 
 
