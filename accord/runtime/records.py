@@ -17,7 +17,7 @@ from typing import Any
 from accord.runtime import headers as h
 from accord.runtime import wire
 from accord.runtime.events import Codec, EventType, UndecodableMessage
-from accord.runtime.tracing import outgoing_traceparent
+from accord.runtime.tracing import outgoing_traceparent, outgoing_traceparent_header
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,15 @@ class OutgoingRecord:
 class RecordPlan:
     """Everything about publishing one event class that does not depend on the event."""
 
-    __slots__ = ("_event_id", "_key", "_schema_ids", "event_type", "event_type_header", "topic")
+    __slots__ = (
+        "_event_id",
+        "_key",
+        "_schema_id_headers",
+        "_schema_ids",
+        "event_type",
+        "event_type_header",
+        "topic",
+    )
 
     def __init__(self, cls: type[EventType]) -> None:
         self.topic = cls.TOPIC
@@ -43,9 +51,13 @@ class RecordPlan:
         self._event_id = _event_id_reader(cls)
         # The schema-id header per wire-format prefix: one id per class in practice.
         self._schema_ids: dict[bytes, str] = {}
+        self._schema_id_headers: dict[bytes, bytes] = {}  # the same, as header bytes
 
     def key(self, event: EventType) -> bytes | None:
-        return _as_key(self._key(event))
+        value = self._key(event)
+        if type(value) is str:  # the common case, without a call to _as_key
+            return value.encode("utf-8")
+        return _as_key(value)
 
     def event_id(self, event: EventType) -> str:
         value = self._event_id(event)
@@ -63,11 +75,16 @@ class RecordPlan:
     ) -> h.KafkaHeaders:
         """The headers of :meth:`record` as confluent-kafka takes them (the direct producer
         skips the dict)."""
+        schema_id = self._schema_id_headers.get(value[: wire.HEADER_SIZE])
+        if schema_id is None:
+            schema_id = self._schema_id_headers[value[: wire.HEADER_SIZE]] = self.schema_id(
+                value
+            ).encode("ascii")
         headers: h.KafkaHeaders = [
             (h.EVENT_TYPE, self.event_type_header),
             (h.EVENT_ID, event_id.encode("utf-8")),
-            (h.SCHEMA_ID, self.schema_id(value).encode("ascii")),
-            (h.TRACEPARENT, outgoing_traceparent().encode("ascii")),
+            (h.SCHEMA_ID, schema_id),
+            (h.TRACEPARENT, outgoing_traceparent_header()),
         ]
         if not extra_headers:
             return headers

@@ -11,6 +11,7 @@ from accord.runtime.tracing import (
     deactivate,
     new_trace,
     outgoing_traceparent,
+    outgoing_traceparent_header,
     parse_traceparent,
     use_trace,
 )
@@ -104,3 +105,17 @@ def test_a_malformed_incoming_header_gives_new_traces() -> None:
     assert first is not None
     assert second is not None
     assert first.trace_id != second.trace_id
+
+
+def test_the_header_form_is_the_same_traceparent_as_bytes() -> None:
+    fresh = [parse_traceparent(outgoing_traceparent_header().decode("ascii")) for _ in range(50)]
+    assert all(t is not None and t.flags == "01" for t in fresh)
+    assert len({t.trace_id for t in fresh if t is not None}) == 50  # a new trace each
+    token = activate(VALID.encode())
+    try:
+        child = parse_traceparent(outgoing_traceparent_header().decode("ascii"))
+    finally:
+        deactivate(token)
+    assert child is not None
+    assert child.trace_id == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert child.span_id != "00f067aa0ba902b7"
