@@ -159,6 +159,7 @@ class Timing:
     producer_cpu_s: float
     consumer_cpu_s: float
     broker_cpu_s: float  # the broker's CPU time meanwhile (0 when it was not started here)
+    machine_cores: float = 0.0  # cores the whole machine kept busy meanwhile (other jobs too)
 
     @property
     def cpu_s(self) -> float:
@@ -478,6 +479,16 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy (not idle, not waiting on I/O) since boot,
+    every process included; 0 when /proc/stat cannot be read."""
+    try:
+        fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_one(job: Job, broker_pid: int | None) -> Timing:
     consumer = Side("consumer", consumer_side, job)
     producer = Side("producer", producer_side, job)
@@ -486,15 +497,17 @@ def measure_one(job: Job, broker_pid: int | None) -> Timing:
         producer.expect("ready")  # the warm-up event is acknowledged
         consumer.expect("warm")  # ... and handled
         broker_cpu = cpu_seconds(broker_pid)
+        machine, began = machine_busy_seconds(), time.monotonic()
         consumer.conn.send("go")
         producer.conn.send("go")
         sent: SideReport = producer.expect(SideReport)
         handled: SideReport = consumer.expect(SideReport)
         broker_cpu = cpu_seconds(broker_pid) - broker_cpu
+        machine = (machine_busy_seconds() - machine) / (time.monotonic() - began)
     finally:
         consumer.finish()
         producer.finish()
-    return Timing(handled.at - sent.at, sent.cpu_s, handled.cpu_s, broker_cpu)
+    return Timing(handled.at - sent.at, sent.cpu_s, handled.cpu_s, broker_cpu, machine)
 
 
 # -- the whole run -----------------------------------------------------------------------------
@@ -788,10 +801,11 @@ def stage_table(best: dict[str, Timing], timed: int, stages: dict[str, float]) -
         f" raw clients spend {kafka:.0f} us, and the broker works {broker:.1f}x as long per"
         " event for it (a slower producer sends smaller batches). Together the producer, the"
         f" consumer and the broker kept {busy:.1f} cores busy during the accord run and"
-        f" {raw_busy:.1f} during the raw one, on a machine with {os.cpu_count()} (shared with"
-        " other jobs): where that is about all the CPU the machine had left, the rates are set"
-        " by CPU per event, and accord's rate follows its total CPU per event (its two processes"
-        " and the broker's) more than any wait. The consumer process is the slower side: at"
+        f" {raw_busy:.1f} during the raw one, while the whole machine, other jobs included, was"
+        f" {accord.machine_cores:.1f} and {raw.machine_cores:.1f} of its {os.cpu_count()} cores"
+        " busy: when the machine is about full, the rates are set by CPU per event, and"
+        " accord's rate follows its total CPU per event (its two processes and the broker's)"
+        " more than any wait. The consumer process is the slower side: at"
         f" {rate:,.0f} events/s its {consumer:.1f} us per event keep {consumer * rate / 1e6:.0%}"
         f" of a core busy. Avro takes {serde:.1f} us ({serde / total:.0%}): for schemas without"
         " logical types the serde no longer calls fastavro but Python written for the schema"
