@@ -26,6 +26,8 @@ from accord.contracts import pointer as jp
 
 PRIMITIVES = frozenset(["null", "boolean", "int", "long", "float", "double", "bytes", "string"])
 NAMED = frozenset(["record", "error", "enum", "fixed"])
+# Primitive types whose attributes have nothing to validate (a decimal on bytes has).
+_PLAIN = frozenset(["boolean", "int", "long", "float", "double", "string"])
 COMPLEX = NAMED | {"array", "map"}
 
 
@@ -318,8 +320,18 @@ class _Validator:
                 if ftype not in PRIMITIVES:
                     self.reference(ftype, ((fields_ptr, i), "type"), ns)
             elif type(ftype) is dict:
-                self.complex(ftype, ((fields_ptr, i), "type"), ns)
-            else:
+                inner = ftype.get("type")
+                # {"type": "long", "logicalType": ...}: nothing to check but a decimal on bytes
+                if not (type(inner) is str and inner in _PLAIN):
+                    self.complex(ftype, ((fields_ptr, i), "type"), ns)
+            elif not (
+                # ["null", "string"], the usual optional field, is valid as it stands
+                type(ftype) is list
+                and len(ftype) == 2
+                and ftype[0] == "null"
+                and type(ftype[1]) is str
+                and ftype[1] in _PLAIN
+            ):
                 self.schema(ftype, ((fields_ptr, i), "type"), ns)
             if default and len(problems) == before:
                 value = f["default"]
