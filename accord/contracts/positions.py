@@ -26,6 +26,10 @@ class _Unparseable(Exception):
     pass
 
 
+# Skips one JSON value (returns the value and the offset after it), in C.
+_SKIP = json.JSONDecoder().raw_decode
+
+
 @dataclass
 class SourceMap:
     """Pointer -> (line, column), both 1-based, for one JSON text."""
@@ -40,7 +44,6 @@ class SourceMap:
         if self._scanned:
             return
         self._scanned = True
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         try:
             end = self._value(_WS.match(self.text, 0).end(), "")  # type: ignore[union-attr]
             del end
@@ -49,7 +52,8 @@ class SourceMap:
             pass
 
     def offset_to_position(self, offset: int) -> tuple[int, int]:
-        self._scan()
+        if not self._line_starts:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 
@@ -108,6 +112,12 @@ class SourceMap:
 
     def _nearest(self, pointer: str) -> tuple[int, int] | None:
         """The offsets of the node at ``pointer`` or of its nearest existing ancestor."""
+        if not self._scanned:
+            # A few lookups in a file (a finding or two) walk down their own path only.
+            try:
+                return self._descend(pointer)
+            except (_Unparseable, IndexError, ValueError, RecursionError):
+                pass  # what the text holds up to where it breaks: the full scan knows
         self._scan()
         p = pointer
         while True:
@@ -116,6 +126,63 @@ class SourceMap:
             if p == "":
                 return None
             p = jp.parent(p)
+
+    def _descend(self, pointer: str) -> tuple[int, int] | None:
+        """:meth:`_nearest` without scanning the whole text: at each level, the members or
+        items before the one on the path are skipped by the C scanner of ``json``."""
+        text = self.text
+        skip = _SKIP
+        i = _WS.match(text, 0).end()  # type: ignore[union-attr]
+        found = (i, i)
+        if i >= len(text):
+            return None
+        tokens = [jp.unescape(t) for t in pointer.split("/")[1:]] if pointer else []
+        for token in tokens:
+            ch = text[i]
+            if ch == "{":
+                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                at = None
+                while text[i] != "}":
+                    m = _STRING.match(text, i)
+                    if m is None:
+                        raise _Unparseable
+                    raw = m.group(0)
+                    key = raw[1:-1] if "\\" not in raw else json.loads(raw)
+                    key_start = i
+                    i = _WS.match(text, m.end()).end()  # type: ignore[union-attr]
+                    if text[i] != ":":
+                        raise _Unparseable
+                    i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                    if key == token:
+                        at = (key_start, i)  # the last of duplicate keys wins, as in parsing
+                    end = skip(text, i)[1]
+                    i = _WS.match(text, end).end()  # type: ignore[union-attr]
+                    if text[i] == ",":
+                        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                    elif text[i] != "}":
+                        raise _Unparseable
+                if at is None:
+                    return found
+                found = at
+                i = at[1]
+            elif ch == "[":
+                if not token.isdigit() or (token != "0" and token.startswith("0")):
+                    return found
+                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                for _ in range(int(token)):
+                    if text[i] == "]":
+                        return found
+                    i = _WS.match(text, skip(text, i)[1]).end()  # type: ignore[union-attr]
+                    if text[i] == ",":
+                        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                    elif text[i] != "]":
+                        raise _Unparseable
+                if text[i] == "]":
+                    return found
+                found = (i, i)
+            else:
+                return found  # a scalar has nothing below it
+        return found
 
     def position(self, pointer: str) -> tuple[int, int]:
         """(line, column) of the node at ``pointer``, or of its nearest existing ancestor."""
