@@ -149,6 +149,21 @@ class _AvroWalk:
         unions = self.out.setdefault(AvroUnionField, []) if self.unions else None
         suppress = self.suppress
         base = (ptr, "fields")
+        if not descend:
+            if fields is not None:  # a validated record: every field a dict, named by a str
+                append = fields.append
+                for i, fnode in enumerate(node["fields"]):
+                    ftype = fnode["type"]
+                    if type(ftype) is list:
+                        union = AvroUnionField(
+                            doc, ctx, (base, i), fnode, record, fnode["name"], ftype
+                        )
+                        append(union)
+                        if unions is not None:
+                            unions.append(union)
+                    else:
+                        append(AvroField(doc, ctx, (base, i), fnode, record, fnode["name"], ftype))
+            return
         for i, fnode in enumerate(node.get("fields") or ()):
             fptr = (base, i)
             ftype = fnode.get("type")
@@ -163,8 +178,6 @@ class _AvroWalk:
                         unions.append(union)
                 else:
                     fields.append(AvroField(doc, ctx, fptr, fnode, record, name, ftype))
-            if not descend:
-                continue
             if suppress:
                 if AVRO_SUPPRESS in fnode:
                     self.suppress_at(fnode, fptr)
