@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
@@ -27,15 +27,14 @@ if TYPE_CHECKING:  # config imports the registry, which imports this module
     from accord.lint.config import Options
 
 
-@dataclass(frozen=True, eq=False)
-class Document:
-    """A file findings point into: one schema, or the manifest."""
+class Document(msgspec.Struct, frozen=True, eq=False, gc=False):
+    """A file findings point into: one schema, or the manifest (one per file and run)."""
 
     file: str | None
     schema: Schema | None = None
     contracts: Contracts | None = None
     event: str | None = None  # the manifest event whose schema this is
-    _refs: dict[str, Any] = field(default_factory=dict, repr=False)
+    _refs: dict[str, Any] = msgspec.field(default_factory=dict)
 
     def resolve(self, ref: str) -> Any:
         """The node a local ``$ref`` (``#/...``) names in the schema; None if there is none.
@@ -255,7 +254,12 @@ class PayloadFields(Mapping[str, "PayloadField"]):
         return made
 
     def get(self, name: str, default: Any = None) -> Any:
-        return self[name] if name in self._raw else default
+        made = self._made.get(name)
+        if made is None:
+            if name not in self._raw:
+                return default
+            made = self._made[name] = self._make(name, self._raw[name])
+        return made
 
     def __contains__(self, name: object) -> bool:
         return name in self._raw

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import lru_cache, partial
 from typing import Any
 
@@ -379,7 +378,7 @@ _TYPED = frozenset(["type", "$ref", "enum", "const", "allOf", "anyOf", "oneOf"])
     on=JsonObject,
     categories=("evolution", "jsonschema"),
 )
-def json_required_property_untyped(obj: JsonObject) -> Iterator[Finding]:
+def json_required_property_untyped(obj: JsonObject) -> list[Finding] | None:
     """Every property listed in `required` is defined with a type.
 
     ## What it does
@@ -406,31 +405,46 @@ def json_required_property_untyped(obj: JsonObject) -> Iterator[Finding]:
     Define the property with a `type`, or remove it from `required`.
     """
     required = obj.node.get("required")
-    if not isinstance(required, list):
-        return
+    if type(required) is not list:
+        return None
     props = obj.node.get("properties")
-    props = props if isinstance(props, dict) else {}
+    props = props if type(props) is dict else {}
+    for name in required:  # the usual object: every required property has a "type"
+        sub = props.get(name) if type(name) is str else None
+        if type(sub) is not dict or "type" not in sub:
+            return _untyped_required(obj, required, props)
+    return None
+
+
+def _untyped_required(obj: JsonObject, required: list[Any], props: dict[str, Any]) -> list[Finding]:
     has_schema = obj.doc.schema is not None
     resolve = obj.doc.resolve if has_schema else partial(_resolve_local, obj.node)
+    found = []
     for i, name in enumerate(required):
         if not isinstance(name, str):
             continue
         if name not in props:
-            yield obj.finding(
-                f"required property {name!r} is not defined under `properties`",
-                fix=f'define "{name}" with a type under `properties`, or drop it from `required`',
-                pointer=obj.at("required", i),
+            found.append(
+                obj.finding(
+                    f"required property {name!r} is not defined under `properties`",
+                    fix=f'define "{name}" with a type under `properties`, or drop it from'
+                    " `required`",
+                    pointer=obj.at("required", i),
+                )
             )
             continue
         sub = props[name]
         if isinstance(sub, dict) and isinstance(sub.get("$ref"), str):
             sub = resolve(sub["$ref"]) or sub
         if isinstance(sub, dict) and _TYPED.isdisjoint(sub):
-            yield obj.finding(
-                f"required property {name!r} has no type",
-                fix='add "type" (or "$ref" to a typed definition)',
-                pointer=obj.at("properties", name),
+            found.append(
+                obj.finding(
+                    f"required property {name!r} has no type",
+                    fix='add "type" (or "$ref" to a typed definition)',
+                    pointer=obj.at("properties", name),
+                )
             )
+    return found
 
 
 def _resolve_local(root: Any, ref: str) -> Any:
