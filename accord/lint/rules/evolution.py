@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache, partial
 from typing import Any
 
@@ -409,42 +410,38 @@ def json_required_property_untyped(obj: JsonObject) -> list[Finding] | None:
         return None
     props = obj.node.get("properties")
     props = props if type(props) is dict else {}
-    for name in required:  # the usual object: every required property has a "type"
-        sub = props.get(name) if type(name) is str else None
-        if type(sub) is not dict or "type" not in sub:
-            return _untyped_required(obj, required, props)
-    return None
-
-
-def _untyped_required(obj: JsonObject, required: list[Any], props: dict[str, Any]) -> list[Finding]:
-    has_schema = obj.doc.schema is not None
-    resolve = obj.doc.resolve if has_schema else partial(_resolve_local, obj.node)
-    found = []
+    found: list[Finding] = []
     for i, name in enumerate(required):
-        if not isinstance(name, str):
-            continue
-        if name not in props:
-            found.append(
-                obj.finding(
-                    f"required property {name!r} is not defined under `properties`",
-                    fix=f'define "{name}" with a type under `properties`, or drop it from'
-                    " `required`",
-                    pointer=obj.at("required", i),
-                )
-            )
-            continue
-        sub = props[name]
-        if isinstance(sub, dict) and isinstance(sub.get("$ref"), str):
-            sub = resolve(sub["$ref"]) or sub
-        if isinstance(sub, dict) and _TYPED.isdisjoint(sub):
-            found.append(
-                obj.finding(
-                    f"required property {name!r} has no type",
-                    fix='add "type" (or "$ref" to a typed definition)',
-                    pointer=obj.at("properties", name),
-                )
-            )
-    return found
+        sub = props.get(name) if type(name) is str else None
+        if type(sub) is dict and "type" in sub and "$ref" not in sub:
+            continue  # the usual required property: typed in place
+        if type(name) is str:
+            found.extend(_untyped_required(obj, i, name, props))
+    return found or None
+
+
+def _untyped_required(
+    obj: JsonObject, i: int, name: str, props: dict[str, Any]
+) -> Iterator[Finding]:
+    if name not in props:
+        yield obj.finding(
+            f"required property {name!r} is not defined under `properties`",
+            fix=f'define "{name}" with a type under `properties`, or drop it from `required`',
+            pointer=obj.at("required", i),
+        )
+        return
+    sub = props[name]
+    if isinstance(sub, dict) and isinstance(sub.get("$ref"), str):
+        resolve = (
+            obj.doc.resolve if obj.doc.schema is not None else partial(_resolve_local, obj.node)
+        )
+        sub = resolve(sub["$ref"]) or sub
+    if isinstance(sub, dict) and _TYPED.isdisjoint(sub):
+        yield obj.finding(
+            f"required property {name!r} has no type",
+            fix='add "type" (or "$ref" to a typed definition)',
+            pointer=obj.at("properties", name),
+        )
 
 
 def _resolve_local(root: Any, ref: str) -> Any:
