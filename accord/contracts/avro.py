@@ -104,12 +104,17 @@ class _Validator:
     named: dict[str, Any] = field(default_factory=dict)
     # Every named type defined, in the order of definition: (node, lazy pointer, full name).
     defined: list[Definition] = field(default_factory=list)
+    codec_problems: list[tuple[jp.Lazy, str, str | None]] = field(default_factory=list)
     # Accept what Avro Java accepts: `[]` unions, records without a name (built in code),
     # invalid logical types (ignored).
     lenient: bool = False
 
     def error(self, pointer: jp.Lazy, message: str, fix: str | None = None) -> None:
         self.problems.append((pointer, message, fix))
+
+    def codec_error(self, pointer: jp.Lazy, message: str, fix: str | None = None) -> None:
+        """Valid Avro that fastavro refuses: reported when the schema is otherwise valid."""
+        self.codec_problems.append((pointer, message, fix))
 
     def schema(self, node: Any, ptr: jp.Lazy, namespace: str | None) -> None:
         if isinstance(node, str):
@@ -201,14 +206,21 @@ class _Validator:
         t = node["type"]
         if isinstance(t, (dict, list)):
             # {"type": {"type": "string"}} is legal Avro: the attributes wrap a nested schema.
+            if not self.lenient:  # ... but fastavro, accord's codec, cannot read it
+                self.codec_error(
+                    (ptr, "type"),
+                    f'"type" holds {_kind(t)}: valid Avro, but fastavro (the codec of accord\'s'
+                    ' generated code) cannot read a type nested in an object\'s "type"',
+                    "write the inner type in place of the object around it",
+                )
             self.schema(t, (ptr, "type"), namespace)
             return
         if not isinstance(t, str):
             self.error((ptr, "type"), f'"type" must be a string, not {_kind(t)}')
             return
         if t in PRIMITIVES:
-            if t == "bytes" and not self.lenient and "logicalType" in node:
-                self.logical(node, ptr, t)  # only decimal on bytes has rules to check
+            if "logicalType" in node and not self.lenient:
+                self.logical(node, ptr, t)  # only decimals have rules to check
             return
         if t == "record" or t == "error":
             self.record(node, ptr, namespace)
@@ -321,8 +333,10 @@ class _Validator:
                     self.reference(ftype, ((fields_ptr, i), "type"), ns)
             elif type(ftype) is dict:
                 inner = ftype.get("type")
-                # {"type": "long", "logicalType": ...}: nothing to check but a decimal on bytes
-                if not (type(inner) is str and inner in _PLAIN):
+                # {"type": "long", "logicalType": ...}: nothing to check but a decimal
+                if not (
+                    type(inner) is str and inner in _PLAIN and ftype.get("logicalType") != "decimal"
+                ):
                     self.complex(ftype, ((fields_ptr, i), "type"), ns)
             elif not (
                 # ["null", "string"], the usual optional field, is valid as it stands
@@ -345,6 +359,12 @@ class _Validator:
                         "for a union the default must match the first branch;"
                         " put that branch first",
                     )
+            if "aliases" in f and type(f["aliases"]) is not list:
+                self.codec_error(
+                    ((fields_ptr, i), "aliases"),
+                    f"aliases of field {fname!r} must be a list of names",
+                    'write "aliases": ["old_name"]',
+                )
             if "order" in f:
                 order = f["order"]
                 if order is not None and order not in ("ascending", "descending", "ignore"):
@@ -401,7 +421,10 @@ class _Validator:
     def logical(self, node: dict[str, Any], ptr: jp.Lazy, base: str) -> None:
         if self.lenient:
             return  # Avro Java ignores an invalid logical type and reads the base type
-        if node.get("logicalType") != "decimal" or base not in ("bytes", "fixed"):
+        if node.get("logicalType") != "decimal":
+            return
+        if base not in ("bytes", "fixed"):
+            self.foreign_decimal(node, ptr)
             return
         precision, scale = node.get("precision"), node.get("scale", 0)
         if not isinstance(precision, int) or isinstance(precision, bool) or precision <= 0:
@@ -420,6 +443,21 @@ class _Validator:
                     (ptr, "precision"),
                     f"decimal precision {precision} does not fit in fixed size {size}",
                 )
+
+    def foreign_decimal(self, node: dict[str, Any], ptr: jp.Lazy) -> None:
+        """A decimal on a type other than bytes or fixed: Avro ignores it, but fastavro (the
+        codec of generated code) refuses the precision and scale it refuses on bytes."""
+        precision, scale = node.get("precision"), node.get("scale")
+        why = f"decimal on {node['type']!r} (Avro reads it as a plain {node['type']})"
+        fix = "put the decimal on bytes or fixed, or drop the logicalType"
+        if scale and (not isinstance(scale, int) or scale < 0):
+            self.codec_error(
+                (ptr, "scale"), f"{why}: its scale must be a non-negative integer", fix
+            )
+        elif precision and (not isinstance(precision, int) or precision <= 0):
+            self.codec_error((ptr, "precision"), f"{why}: its precision must be positive", fix)
+        elif scale and precision and precision < scale:
+            self.codec_error((ptr, "scale"), f"{why}: its scale exceeds its precision", fix)
 
     def default_error(self, schema: Any, value: Any, namespace: str | None) -> str | None:
         return _default_error(schema, value, namespace, self.lookup, set())
@@ -554,10 +592,12 @@ def validate_and_index(
             v.schema(other, "", None)
         v.problems = []
         v.defined = []
+        v.codec_problems = []
         v.schema(data, "", None)
     except RecursionError:
         v.error("", "schema is nested too deeply to process")
-    problems = [Problem(jp.materialize(ptr), message, fix) for ptr, message, fix in v.problems]
+    found = v.problems or v.codec_problems
+    problems = [Problem(jp.materialize(ptr), message, fix) for ptr, message, fix in found]
     return problems, v.defined
 
 
@@ -567,7 +607,8 @@ def fastavro_parse(data: Any) -> Any:
 
 
 def fastavro_problem(data: Any) -> Problem | None:
-    """What fastavro rejects that :func:`validate` did not catch (a backstop)."""
+    """fastavro's objection to a schema, if any (a backstop after :func:`validate`, which is
+    tested to refuse, with a located reason, whatever fastavro refuses)."""
     try:
         fastavro_parse(data)
     except (fastavro.schema.SchemaParseException, fastavro.schema.UnknownType) as exc:
