@@ -141,6 +141,23 @@ class _Code:
     def emit(self, depth: int, line: str) -> None:
         self.lines.append("    " * depth + line)
 
+    def resolve(self, schema: Any, depth: int) -> Any:
+        """``schema`` with a name replaced by the type it names: a union list, a primitive's
+        name or a schema object; :class:`_Unsupported` for what generated code cannot take."""
+        if depth > 12:
+            raise _Unsupported("nested too deeply")
+        while isinstance(schema, str) and schema not in _PRIMITIVES:
+            if schema not in self.named:
+                raise _Unsupported(f"unknown name {schema}")
+            schema = self.named[schema]
+        if isinstance(schema, (list, str)):
+            return schema
+        if not isinstance(schema, dict):
+            raise _Unsupported(repr(schema))
+        if "logicalType" in schema:
+            raise _Unsupported("logical types")
+        return schema
+
     def long(self, depth: int, target: str) -> None:
         self.emit(depth, "b = data[pos]")
         self.emit(depth, "if b < 128:")
@@ -163,20 +180,11 @@ class _Code:
         self.emit(depth, f"pos += {size}")
 
     def read(self, schema: Any, depth: int, target: str) -> None:
-        if depth > 12:
-            raise _Unsupported("nested too deeply")
+        schema = self.resolve(schema, depth)
         if isinstance(schema, list):
             return self.union(schema, depth, target)
         if isinstance(schema, str):
-            if schema in _PRIMITIVES:
-                return self.primitive(schema, depth, target)
-            if schema not in self.named:
-                raise _Unsupported(f"unknown name {schema}")
-            return self.read(self.named[schema], depth, target)
-        if not isinstance(schema, dict):
-            raise _Unsupported(repr(schema))
-        if "logicalType" in schema:
-            raise _Unsupported("logical types")
+            return self.primitive(schema, depth, target)
         kind = schema.get("type")
         if kind in _PRIMITIVES:
             return self.primitive(kind, depth, target)
@@ -319,20 +327,11 @@ class _WriterCode(_Code):
         self.emit(depth, f"a(SMALL[{value}] if 0 <= {value} < 64 else write_long({value}))")
 
     def write(self, schema: Any, depth: int, value: str) -> None:
-        if depth > 12:
-            raise _Unsupported("nested too deeply")
+        schema = self.resolve(schema, depth)
         if isinstance(schema, list):
             return self.union_out(schema, depth, value)
         if isinstance(schema, str):
-            if schema in _PRIMITIVES:
-                return self.primitive_out(schema, depth, value)
-            if schema not in self.named:
-                raise _Unsupported(f"unknown name {schema}")
-            return self.write(self.named[schema], depth, value)
-        if not isinstance(schema, dict):
-            raise _Unsupported(repr(schema))
-        if "logicalType" in schema:
-            raise _Unsupported("logical types")
+            return self.primitive_out(schema, depth, value)
         kind = schema.get("type")
         if kind in _PRIMITIVES:
             return self.primitive_out(kind, depth, value)
