@@ -309,7 +309,12 @@ class _Validator:
                 self.error((fields_ptr, i), f"a field must be an object, not {_kind(f)}")
                 continue
             fname = f.get("name")
-            if type(fname) is str and fname not in names and is_name(fname):
+            if (
+                type(fname) is str
+                and fname not in names
+                and fname.isidentifier()
+                and fname.isascii()
+            ):
                 names[fname] = i
             else:
                 self.field_name(fname, names, (fields_ptr, i), i)

@@ -149,6 +149,21 @@ class _AvroWalk:
         unions = self.out.setdefault(AvroUnionField, []) if self.unions else None
         suppress = self.suppress
         base = (ptr, "fields")
+        if not descend:
+            if fields is not None:  # a validated record: every field a dict, named by a str
+                append = fields.append
+                for i, fnode in enumerate(node["fields"]):
+                    ftype = fnode["type"]
+                    if type(ftype) is list:
+                        union = AvroUnionField(
+                            doc, ctx, (base, i), fnode, record, fnode["name"], ftype
+                        )
+                        append(union)
+                        if unions is not None:
+                            unions.append(union)
+                    else:
+                        append(AvroField(doc, ctx, (base, i), fnode, record, fnode["name"], ftype))
+            return
         for i, fnode in enumerate(node.get("fields") or ()):
             fptr = (base, i)
             ftype = fnode.get("type")
@@ -163,8 +178,6 @@ class _AvroWalk:
                         unions.append(union)
                 else:
                     fields.append(AvroField(doc, ctx, fptr, fnode, record, name, ftype))
-            if not descend:
-                continue
             if suppress:
                 if AVRO_SUPPRESS in fnode:
                     self.suppress_at(fnode, fptr)
@@ -280,7 +293,8 @@ class _JsonWalk:
             self.suppressions.extend(suppressions(self.doc, self.ctx, node[JSON_SUPPRESS], scope))
         if "enum" in node and self.enums:
             _add(self.out, JsonEnum(self.doc, self.ctx, ptr, node))
-        if _is_object(node):
+        t = node.get("type")  # _is_object(), inline: this runs for every subschema
+        if t == "object" or "properties" in node or (type(t) is list and "object" in t):
             self.object(node, ptr, root)
         if not _NESTED.isdisjoint(node):  # most subschemas nest nothing: no list is built
             # (keys() & _NESTED would build a set from the 20 keywords every time)

@@ -79,7 +79,8 @@ def avro_field_missing_doc(field: AvroField) -> Finding | None:
     ## Fix
     Add a `doc` to the field (a compatible change).
     """
-    if has_text(field.node.get("doc")):
+    doc = field.node.get("doc")
+    if type(doc) is str and doc and not doc.isspace():  # has_text(), inline: runs per field
         return None
     return field.finding(
         f"field {field.name!r} of record {field.record.name!r} has no doc",
@@ -177,7 +178,9 @@ def json_property_missing_description(prop: JsonProperty) -> Finding | None:
     ## Fix
     Add a `description` to the property.
     """
-    if isinstance(prop.node, dict) and has_text(prop.node.get("description")):
+    node = prop.node
+    text = node.get("description") if type(node) is dict else None
+    if type(text) is str and text and not text.isspace():  # has_text(), inline: per property
         return None
     return prop.finding(
         f"property {prop.name!r} has no description",
