@@ -312,7 +312,7 @@ class _Validator:
             if (
                 type(fname) is str
                 and fname not in names
-                and fname.isidentifier()
+                and fname.isidentifier()  # is_name(), inline: every field passes here
                 and fname.isascii()
             ):
                 names[fname] = i
