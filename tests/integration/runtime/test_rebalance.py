@@ -39,7 +39,7 @@ def test_a_replica_joining_mid_run_takes_partitions_without_double_applying(
 
     def slow_handler(event: Any, meta: Metadata) -> None:
         record_applied(event, meta)
-        time.sleep(0.0005)  # real work: keeps the first replica busy while the second joins
+        time.sleep(0.002)  # real work: keeps the first replica busy while the second joins
 
     first = make_consumer(settings, db, codec, {item_added: slow_handler}, batch_size=100)
     second = make_consumer(settings, db, codec, {item_added: slow_handler}, batch_size=100)
