@@ -118,6 +118,28 @@ def _read_size(data: bytes, pos: int) -> tuple[int, int]:
 
 _ZIGZAG = tuple((b >> 1) ^ -(b & 1) for b in range(128))  # one-byte longs
 
+# What the code :class:`_Code` writes refers to.
+READER_NAMESPACE: dict[str, Any] = {
+    "read_long": _read_long,
+    "read_size": _read_size,
+    "ZIGZAG": _ZIGZAG,
+    "unpack_float": _unpack_float,
+    "unpack_double": _unpack_double,
+}
+
+
+def without_logical_types(node: Any) -> Any:
+    """An Avro schema with every ``logicalType`` removed (its binary encoding is the same)."""
+    if isinstance(node, list):
+        return [without_logical_types(n) for n in node]
+    if isinstance(node, dict):
+        return {
+            k: v if k == "default" else without_logical_types(v)
+            for k, v in node.items()
+            if k != "logicalType"
+        }
+    return node
+
 
 class _Code:
     """Python source reading one (parsed, logical-free) schema from ``data`` at ``pos``."""
@@ -283,14 +305,7 @@ def _compiled_reader(schema: Any) -> Reader | None:
     except (_Unsupported, KeyError, TypeError, ValueError):
         return None
     source = "\n".join(["def read(data, pos):", *code.lines, "    return datum, pos"])
-    namespace: dict[str, Any] = {
-        "read_long": _read_long,
-        "read_size": _read_size,
-        "ZIGZAG": _ZIGZAG,
-        "unpack_float": _unpack_float,
-        "unpack_double": _unpack_double,
-        **code.constants,
-    }
+    namespace: dict[str, Any] = {**READER_NAMESPACE, **code.constants}
     try:
         exec(compile(source, "<accord avro reader>", "exec"), namespace)
     except (SyntaxError, RecursionError, MemoryError):
@@ -318,6 +333,15 @@ def _write_long(n: int) -> bytes:
         n >>= 7
     out.append(n)
     return bytes(out)
+
+
+# What the code :class:`_WriterCode` writes refers to.
+WRITER_NAMESPACE: dict[str, Any] = {
+    "SMALL": _SMALL,
+    "write_long": _write_long,
+    "pack_float": _pack_float,
+    "pack_double": _pack_double,
+}
 
 
 class _WriterCode(_Code):
@@ -444,12 +468,9 @@ def _compiled_writer(schema: Any, header: bytes, datum: Callable[[Any], Any]) ->
         ]
     )
     namespace: dict[str, Any] = {
+        **WRITER_NAMESPACE,
         "HEADER": header,
         "to_datum": datum,
-        "SMALL": _SMALL,
-        "write_long": _write_long,
-        "pack_float": _pack_float,
-        "pack_double": _pack_double,
         **code.constants,
     }
     try:

@@ -1,7 +1,10 @@
 """Events <-> Confluent wire-format bytes (implements :class:`accord.runtime.events.Codec`).
 
-Encoding: ``event.to_dict()`` -> fastavro's schemaless writer (Avro) or orjson (JSON Schema,
-validated first with a compiled ``jsonschema-rs`` validator) -> magic byte, schema id, body.
+Encoding: an Avro event is written by a function made for its class
+(:mod:`accord.runtime.avro_events`: slots -> bytes), or else ``to_primitives()`` / ``to_dict()``
+through the writer made for its schema (:mod:`accord.runtime.avro_io`) or fastavro; a JSON
+Schema event is ``to_dict()`` validated with a compiled ``jsonschema-rs`` validator, then
+orjson. Then magic byte, schema id, body.
 
 Decoding: the writer schema id picks the writer schema (fetched once from the registry), its
 record name picks the reader class among ``readers``, and the pair is checked once by the
@@ -10,7 +13,7 @@ cached per id, so a consumer meeting a new producer version pays the check once,
 incompatible writer gives an :class:`IncompatibleWriterSchema` with the reason instead of a
 crash. Avro bodies are then resolved writer -> reader by fastavro (so older and newer
 producers both decode); when both schemas have the same Parsing Canonical Form, the reader
-schema decodes directly.
+schema decodes directly, with the function made for the class when there is one.
 
 Everything that depends on a class or a schema id is prepared once into a small plan object;
 the hot path is a dict lookup and the codec call, with no locks and no registry calls.
@@ -31,7 +34,8 @@ import jsonschema_rs
 import orjson
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
-from accord.runtime import avro_io, wire
+from accord.runtime import avro_events, avro_io, wire
+from accord.runtime.avro_io import without_logical_types
 from accord.runtime.events import (
     DecodeError,
     EventType,
@@ -229,7 +233,75 @@ def _unbuildable(cls: type[EventType], schema_id: int, exc: Exception) -> Decode
     )
 
 
-_Decoder = _AvroDecoder | _JsonDecoder | _Refusal
+class _EventAvroDecoder:
+    """Decodes with the function :mod:`accord.runtime.avro_events` wrote for the class, which
+    reads the body straight into the event. It is checked once, on the first message, against
+    the general decoder (a difference: the general one from then on), and any message it
+    cannot take goes to the general decoder, which also gives every error its reason."""
+
+    __slots__ = ("checked", "general", "read", "schema_id")
+
+    def __init__(self, general: _AvroDecoder, read: avro_events.EventReader) -> None:
+        self.general = general
+        self.read: avro_events.EventReader | None = read
+        self.checked = False
+        self.schema_id = general.schema_id
+
+    def decode(self, data: bytes) -> EventType:
+        read = self.read
+        if self.checked and read is not None:
+            try:
+                event, end = read(data, wire.HEADER_SIZE)
+                if end == len(data):
+                    return cast(EventType, event)
+            except Exception:
+                pass  # the general decoder explains it
+            return self.general.decode(data)
+        expected = self.general.decode(data)  # a bad first message raises here, unchecked
+        if read is not None and not self.checked:
+            try:
+                event, end = read(data, wire.HEADER_SIZE)
+                agrees = end == len(data) and avro_events.same_event(event, expected)
+            except Exception:
+                agrees = False
+            self.checked = agrees
+            if not agrees:
+                self.read = None
+        return expected
+
+
+class _EventAvroEncoder:
+    """Encodes with the function :mod:`accord.runtime.avro_events` wrote for the class,
+    checked once against the general encoder (as :class:`_EventAvroDecoder`); an event it
+    cannot take goes to the general encoder, which raises the explained error."""
+
+    __slots__ = ("checked", "general", "write")
+
+    def __init__(self, general: avro_io.Encoder, write: avro_events.EventWriter) -> None:
+        self.general = general
+        self.write: avro_events.EventWriter | None = write
+        self.checked = False
+
+    def encode(self, event: EventType) -> bytes:
+        write = self.write
+        if self.checked and write is not None:
+            try:
+                return write(event)
+            except Exception:
+                return self.general(event)
+        expected = self.general(event)
+        if write is not None and not self.checked:
+            try:
+                agrees = write(event) == expected
+            except Exception:
+                agrees = False
+            self.checked = agrees
+            if not agrees:
+                self.write = None
+        return expected
+
+
+_Decoder = _AvroDecoder | _EventAvroDecoder | _JsonDecoder | _Refusal
 
 
 @dataclass(frozen=True)
@@ -260,19 +332,6 @@ def _reader(cls: type[EventType]) -> _Reader:
         for alias in data.get("aliases", []) if isinstance(data, dict) else []:
             names.append(alias if "." in alias or not namespace else f"{namespace}.{alias}")
     return _Reader(cls, data, parsed, tuple(names), primitive)
-
-
-def without_logical_types(node: Any) -> Any:
-    """An Avro schema with every ``logicalType`` removed (its binary encoding is the same)."""
-    if isinstance(node, list):
-        return [without_logical_types(n) for n in node]
-    if isinstance(node, dict):
-        return {
-            k: v if k == "default" else without_logical_types(v)
-            for k, v in node.items()
-            if k != "logicalType"
-        }
-    return node
 
 
 def primitives_tell_branches(node: Any) -> bool:
@@ -393,6 +452,9 @@ class Serde:
             reader = self._reader_of(cls)
             if reader.primitive is not None:  # to_primitives, logical-free schema
                 encode = avro_io.encoder(reader.primitive, header, cast(Any, cls).to_primitives)
+                write = avro_events.event_writer(reader.data, cls, header)
+                if write is not None:
+                    encode = _EventAvroEncoder(encode, write).encode
             else:
                 encode = avro_io.encoder(reader.parsed, header, cls.to_dict)
         else:
@@ -453,7 +515,9 @@ class Serde:
             cls = reader.cls
             if reader.primitive is not None and primitives_tell_branches(reader.data):
                 build = cast(Any, cls).from_primitives
-                return _AvroDecoder(cls, reader.primitive, None, writer.schema_id, build)
+                general = _AvroDecoder(cls, reader.primitive, None, writer.schema_id, build)
+                read = avro_events.event_reader(reader.data, cls)
+                return general if read is None else _EventAvroDecoder(general, read)
             return _AvroDecoder(cls, reader.parsed, None, writer.schema_id, cls.from_dict)
         try:
             parsed_writer = fastavro.parse_schema(writer.data)

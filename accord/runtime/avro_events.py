@@ -1,0 +1,292 @@
+"""Avro bodies read straight into generated event objects, and written straight from them.
+
+The serde's general path goes through a dict: ``read`` gives the record's primitives,
+``from_primitives`` turns them into the event (and ``to_primitives`` then the writer the other
+way). For a generated class read with its own schema, both halves fit in one function written
+for the class: the fields are read into locals and set on the object's slots, logical values
+converted inline (a UUID's text, a timestamp's milliseconds, an enum's symbol), with no dict
+and no call per field. What it takes is a flat record whose field types are primitives,
+logical types (uuid, timestamp, date), enums, ``[null, T]`` unions of those, or arrays of
+primitives; anything else (nested records, maps, decimals...) keeps the general path.
+
+The class's side is inferred, not declared: its dataclass fields in order are the record's
+fields in order, enums are the annotated ``enum.Enum`` classes whose values are the symbols,
+arrays become tuples. Those are codegen's conventions, but the inference is a guess about
+another module's code, so the serde checks each function once against the general path on
+real data (:func:`same_event`) and keeps the general path on any difference.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import typing
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import fastavro
+
+from accord.runtime import avro_io, avro_values
+from accord.runtime.avro_io import _Code, _Unsupported, _WriterCode, without_logical_types
+
+EventReader = Callable[[bytes, int], tuple[Any, int]]
+EventWriter = Callable[[Any], bytes]
+
+_NAMESPACE: dict[str, Any] = {
+    "new": object.__new__,
+    "UUID": uuid.UUID,
+    "UNKNOWN_SAFETY": uuid.SafeUUID.unknown,
+    "set_uuid_int": vars(uuid.UUID)["int"].__set__,
+    "set_uuid_safe": vars(uuid.UUID)["is_safe"].__set__,
+    "uuid_from_text": avro_values.uuid_from_text,
+    "EPOCH": avro_values.EPOCH,
+    "EPOCH_NAIVE": avro_values.EPOCH_NAIVE,
+    "MILLISECOND": avro_values.MILLISECOND,
+    "MICROSECOND": avro_values.MICROSECOND,
+    "timedelta": datetime.timedelta,
+    "date_from_days": avro_values.date_from_days,
+    "date_out": avro_values.date_out,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Field:
+    attribute: str  # the class's slot
+    nullable: bool  # a [null, T] union
+    kind: Any  # T, logical type kept, a name resolved to what it names
+    plain: Any  # the field's Avro type without logical types (what avro_io reads and writes)
+    python: Any  # the attribute's resolved annotation
+
+    @property
+    def type(self) -> str:
+        return self.kind if isinstance(self.kind, str) else str(self.kind.get("type"))
+
+    @property
+    def logical(self) -> str | None:
+        return self.kind.get("logicalType") if isinstance(self.kind, dict) else None
+
+
+def _fields(schema: Any, cls: type) -> list[_Field]:
+    """The record's fields paired with the class's, in order; :class:`_Unsupported` when the
+    class is not a dataclass with one field per Avro field."""
+    named: dict[str, Any] = {}
+    parsed = fastavro.parse_schema(schema, named, _write_hint=False)
+    if not isinstance(parsed, dict) or parsed.get("type") not in ("record", "error"):
+        raise _Unsupported("not a record")
+    if not dataclasses.is_dataclass(cls):
+        raise _Unsupported("not a dataclass")
+    ours = [f for f in dataclasses.fields(cls) if f.init]
+    avro = parsed["fields"]
+    if len(ours) != len(avro):
+        raise _Unsupported("field counts differ")
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception as exc:  # annotations that do not resolve
+        raise _Unsupported(f"annotations: {exc}") from None
+    fields = []
+    for mine, theirs in zip(ours, avro, strict=True):
+        nullable, kind = _branch(theirs["type"])
+        while isinstance(kind, str) and kind not in avro_io._PRIMITIVES:
+            kind = named[kind]
+        plain = without_logical_types(theirs["type"])
+        fields.append(_Field(mine.name, nullable, kind, plain, hints.get(mine.name)))
+    return fields
+
+
+def _branch(schema: Any) -> tuple[bool, Any]:
+    """(nullable, the non-null type) of a field type: ``[null, T]`` / ``[T, null]`` or T."""
+    if isinstance(schema, list):
+        kinds = [b if isinstance(b, str) else b.get("type") for b in schema]
+        if len(schema) != 2 or kinds.count("null") != 1:
+            raise _Unsupported("a union other than [null, T]")
+        return True, schema[1 - kinds.index("null")]
+    return False, schema
+
+
+def _members(item: _Field) -> dict[str, enum.Enum]:
+    """Symbol -> member of the enum class among the annotation (``E`` or ``E | None``)."""
+    options = typing.get_args(item.python) or (item.python,)
+    found = [o for o in options if isinstance(o, type) and issubclass(o, enum.Enum)]
+    if len(found) != 1:
+        raise _Unsupported("an enum field without an enum annotation")
+    by_symbol = {m.value: m for m in found[0]}
+    if any(s not in by_symbol for s in item.kind["symbols"]):
+        raise _Unsupported("enum values are not the symbols")
+    return by_symbol
+
+
+def _check_array(item: _Field) -> None:
+    items = item.kind.get("items")
+    if not (isinstance(items, str) and items in avro_io._PRIMITIVES):
+        raise _Unsupported("an array of other than primitives")
+
+
+# logical type -> the expression of its value from the primitive in {} (reading), and back
+_LOGICAL_IN = {
+    "uuid": "uuid_from_text({})",
+    "timestamp-millis": "EPOCH + timedelta(0, 0, 0, {})",
+    "timestamp-micros": "EPOCH + timedelta(0, 0, {})",
+    "date": "date_from_days({})",
+}
+_LOGICAL_OUT = {
+    "uuid": "str({})",
+    "timestamp-millis": "({0} - (EPOCH if {0}.tzinfo is not None else EPOCH_NAIVE)) // MILLISECOND",
+    "timestamp-micros": "({0} - (EPOCH if {0}.tzinfo is not None else EPOCH_NAIVE)) // MICROSECOND",
+    "date": "date_out({})",
+}
+
+
+class _EventReaderCode(_Code):
+    """Reads one field at a time into a local and sets the slot with the converted value."""
+
+    def field(self, item: _Field, setter: str) -> None:
+        value = self.var("f")
+        self.read(item.plain, 1, value)
+        logical = item.logical
+        if logical == "uuid" and not item.nullable:
+            self.uuid(value)
+            converted = value
+        elif logical in _LOGICAL_IN:
+            converted = _LOGICAL_IN[logical].format(value)
+        elif logical is not None:
+            raise _Unsupported(f"logical type {logical}")
+        elif item.type == "enum":
+            converted = f"{self.constant(_members(item))}[{value}]"
+        elif item.type == "array":
+            _check_array(item)
+            converted = f"tuple({value})"
+        elif item.type in avro_io._PRIMITIVES:
+            converted = value
+        else:
+            raise _Unsupported(f"a field of type {item.type}")
+        if item.nullable and converted != value:
+            converted = f"None if {value} is None else {converted}"
+        self.emit(1, f"{setter}(self, {converted})")
+
+    def uuid(self, value: str) -> None:
+        # avro_values.uuid_from_text, written out.
+        digits = self.var("d")
+        self.emit(1, f"{digits} = {value}.replace('-', '')")
+        self.emit(1, f"if len({digits}) == 32:")
+        self.emit(2, f"{value} = new(UUID)")
+        self.emit(2, f"set_uuid_int({value}, int({digits}, 16))")
+        self.emit(2, f"set_uuid_safe({value}, UNKNOWN_SAFETY)")
+        self.emit(1, "else:")
+        self.emit(2, f"{value} = UUID({value})")
+
+
+class _EventWriterCode(_WriterCode):
+    """Reads one slot at a time, converts it to its primitive and writes it."""
+
+    def field(self, item: _Field) -> None:
+        value = self.var("f")
+        self.emit(1, f"{value} = event.{item.attribute}")
+        logical = item.logical
+        if logical in _LOGICAL_OUT:
+            converted = _LOGICAL_OUT[logical].format(value)
+        elif logical is not None:
+            raise _Unsupported(f"logical type {logical}")
+        elif item.type == "enum":
+            _members(item)
+            converted = f"{value}.value"
+        elif item.type == "array":
+            _check_array(item)
+            converted = value
+        elif item.type in avro_io._PRIMITIVES:
+            converted = value
+        else:
+            raise _Unsupported(f"a field of type {item.type}")
+        if converted != value:
+            if item.nullable:
+                converted = f"None if {value} is None else {converted}"
+            self.emit(1, f"{value} = {converted}")
+        self.write(item.plain, 1, value)
+
+
+def _setters(cls: type, fields: list[_Field]) -> dict[str, Any]:
+    """``S0``, ``S1``...: the ``__set__`` of each field's slot (a frozen class's way in)."""
+    setters: dict[str, Any] = {}
+    for i, item in enumerate(fields):
+        slot = next(
+            (k.__dict__[item.attribute] for k in cls.__mro__ if item.attribute in k.__dict__),
+            None,
+        )
+        if slot is None or not hasattr(slot, "__set__") or hasattr(slot, "fget"):
+            raise _Unsupported(f"{item.attribute} is not a slot")
+        setters[f"S{i}"] = slot.__set__
+    return setters
+
+
+_ERRORS = (_Unsupported, KeyError, TypeError, ValueError, AttributeError)
+
+
+def event_reader(schema: Any, cls: type) -> EventReader | None:
+    """``read(data, pos) -> (event, end)`` for bodies written with ``cls``'s own ``schema``
+    (an Avro record, logical types kept), or None when the class or the schema is not one it
+    writes for (see the module docstring). As :func:`avro_io.reader`, the end may lie past
+    the data when it is cut short: callers check ``end == len(data)``."""
+    try:
+        fields = _fields(schema, cls)
+        named: dict[str, Any] = {}
+        fastavro.parse_schema(without_logical_types(schema), named)
+        code = _EventReaderCode(named)
+        setters = _setters(cls, fields)
+        for i, item in enumerate(fields):
+            code.field(item, f"S{i}")
+    except _ERRORS:
+        return None
+    source = "\n".join(
+        ["def read(data, pos):", "    self = new(CLS)", *code.lines, "    return self, pos"]
+    )
+    namespace = {**_NAMESPACE, **avro_io.READER_NAMESPACE, **code.constants, **setters}
+    namespace["CLS"] = cls
+    read: EventReader | None = _compile(source, "<accord avro event reader>", namespace, "read")
+    return read
+
+
+def event_writer(schema: Any, cls: type, header: bytes) -> EventWriter | None:
+    """``encode(event) -> header + Avro body`` for events of ``cls`` written with its own
+    ``schema``, or None (as :func:`event_reader`)."""
+    try:
+        fields = _fields(schema, cls)
+        named: dict[str, Any] = {}
+        fastavro.parse_schema(without_logical_types(schema), named)
+        code = _EventWriterCode(named)
+        for item in fields:
+            code.field(item)
+    except _ERRORS:
+        return None
+    source = "\n".join(
+        [
+            "def encode(event):",
+            "    parts = [HEADER]",
+            "    a = parts.append",
+            *code.lines,
+            "    return b''.join(parts)",
+        ]
+    )
+    namespace = {**_NAMESPACE, **avro_io.WRITER_NAMESPACE, **code.constants, "HEADER": header}
+    encode: EventWriter | None = _compile(source, "<accord avro event writer>", namespace, "encode")
+    return encode
+
+
+def same_event(one: Any, other: Any) -> bool:
+    """The same class, and every field equal and of the same type (``==`` alone would take
+    a list for a tuple, or 1 for True)."""
+    if type(one) is not type(other) or not dataclasses.is_dataclass(one):
+        return False
+    for item in dataclasses.fields(one):
+        mine, theirs = getattr(one, item.name), getattr(other, item.name)
+        if type(mine) is not type(theirs) or mine != theirs:
+            return False
+    return True
+
+
+def _compile(source: str, filename: str, namespace: dict[str, Any], name: str) -> Any:
+    try:
+        exec(compile(source, filename, "exec"), namespace)
+    except (SyntaxError, RecursionError, MemoryError):
+        return None
+    return namespace[name]
