@@ -109,25 +109,30 @@ class _HandlerFailed(Exception):
 
 
 class _Item:
-    """A decoded event of the batch, with its index among the batch's messages."""
+    """A decoded event of the batch, with its index among the batch's messages and its inbox
+    entry (event id, topic, partition, offset)."""
 
-    __slots__ = ("event", "event_id", "handler", "index", "message", "metadata")
+    __slots__ = ("entry", "event", "handler", "index", "message", "metadata")
 
     def __init__(
         self,
         message: Message,
         event: EventType,
         metadata: Metadata,
-        event_id: str,
+        entry: inbox.InboxEntry,
         handler: Handler,
         index: int,
     ) -> None:
         self.message = message
         self.event = event
         self.metadata = metadata
-        self.event_id = event_id
+        self.entry = entry
         self.handler = handler
         self.index = index
+
+    @property
+    def event_id(self) -> str:
+        return self.entry[0]
 
 
 # Where a message sits: (topic, partition) and the offset to commit once it is settled.
@@ -443,7 +448,7 @@ class EventConsumer:
             or _str_or_none(getattr(event, "event_id", None))
             or f"{topic}/{partition}/{offset}"
         )
-        return _Item(message, event, metadata, event_id, handler, index)
+        return _Item(message, event, metadata, (event_id, topic, partition, offset), handler, index)
 
     def _apply(self, items: list[_Item], settled: list[bool]) -> None:
         """All items in one transaction; on a handler failure, one at a time."""
@@ -466,9 +471,7 @@ class EventConsumer:
 
     def _apply_batch(self, items: list[_Item]) -> tuple[int, int, int]:
         """Processed, duplicate and stale events of the batch, all in one transaction."""
-        entries = [
-            (i.event_id, i.metadata.topic, i.metadata.partition, i.metadata.offset) for i in items
-        ]
+        entries = [i.entry for i in items]
         try:
             return self._apply_new(items, entries)
         except _Redelivered:
@@ -531,7 +534,7 @@ class EventConsumer:
             if inbox.seen(tx, self.group_id, [item.event_id]):
                 return Counter.DUPLICATES
             fresh = self._handle(self._context(tx, item.metadata), item)
-            inbox.record(tx, self.group_id, [_entry(item)])
+            inbox.record(tx, self.group_id, [item.entry])
         return Counter.PROCESSED if fresh else Counter.STALE
 
     def _context(self, tx: Transaction, metadata: Metadata) -> HandlerContext:
@@ -550,20 +553,24 @@ class EventConsumer:
         call per event less."""
         if self.version_checks:
             return sum(self._handle(base.for_event(i.metadata), i) for i in items)
-        for_event = base.for_event
-        enter, leave = context.enter, context.leave
-        activate, deactivate = tracing.activate, tracing.deactivate
-        for item in items:
-            metadata = item.metadata
-            handler_token = enter(for_event(metadata))
-            trace_token = activate(metadata.headers.get(h.TRACEPARENT))
-            try:
-                item.handler(item.event, metadata)
-            except Exception as exc:
-                raise _HandlerFailed(exc) from exc
-            finally:
-                deactivate(trace_token)
-                leave(handler_token)
+        # One context and one trace cell for the batch, made current once; per event, only
+        # their fields change.
+        fields = base.batch_fields()
+        incoming = tracing.Incoming()
+        handler_token = context.enter(base)
+        trace_token = tracing.activate(incoming)
+        try:
+            for item in items:
+                metadata = item.metadata
+                fields["metadata"] = metadata
+                incoming.header = metadata.headers.get(h.TRACEPARENT)
+                try:
+                    item.handler(item.event, metadata)
+                except Exception as exc:
+                    raise _HandlerFailed(exc) from exc
+        finally:
+            tracing.deactivate(trace_token)
+            context.leave(handler_token)
         return len(items)
 
     def _handle(self, ctx: HandlerContext, item: _Item) -> bool:
@@ -769,11 +776,6 @@ def _name(cls: type[EventType]) -> str:
 
 def _names(partitions: Sequence[TopicPartition]) -> list[str]:
     return sorted(f"{tp.topic}[{tp.partition}]" for tp in partitions)
-
-
-def _entry(item: _Item) -> inbox.InboxEntry:
-    meta = item.metadata
-    return (item.event_id, meta.topic, meta.partition, meta.offset)
 
 
 def _where(item: _Item) -> dict[str, Any]:

@@ -48,6 +48,13 @@ class HandlerContext:
         """Write ``event`` to the outbox in this transaction (it carries this event's trace)."""
         self.outbox.publish(event, headers=headers)
 
+    def batch_fields(self) -> dict[str, object]:
+        """The fields this context is made of, for the consumer's batch loop to set
+        ``metadata`` per event on the one context of a batch (the context a handler gets is
+        valid while it runs; keep what it says, not the context, for later)."""
+        fields: dict[str, object] = self.__dict__
+        return fields
+
     def for_event(self, metadata: Metadata) -> HandlerContext:
         """This context for another event of the same transaction. The consumer calls it per
         event: copying the fields dict is a third of what the frozen dataclass's

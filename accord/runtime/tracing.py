@@ -68,9 +68,21 @@ def _new_traceparent() -> str:
     return f"00-{_random_bits(128) or 1:032x}-{_random_bits(64) or 1:016x}-01"
 
 
+class Incoming:
+    """The ``traceparent`` header of the event being handled, as the consumer's batch loop
+    keeps it: made current once per batch, its ``header`` set per event (an attribute store,
+    where a context variable would take a set and a reset per event)."""
+
+    __slots__ = ("header",)
+
+    def __init__(self) -> None:
+        self.header: bytes | None = None
+
+
 # The active trace: a parsed context, or the raw header of the event being handled (bytes as
-# it came off the wire, parsed only if the handler publishes, so consuming pays nothing).
-_Active = TraceContext | str | bytes | None
+# it came off the wire, or an Incoming holding them, parsed only if the handler publishes, so
+# consuming pays nothing).
+_Active = TraceContext | str | bytes | Incoming | None
 _current: ContextVar[_Active] = ContextVar("accord_trace", default=None)
 
 
@@ -78,6 +90,9 @@ def current_trace() -> TraceContext | None:
     active = _current.get()
     if active is None or isinstance(active, TraceContext):
         return active
+    if isinstance(active, Incoming):  # changes per event: parsed each time, not kept
+        header = active.header
+        return parse_traceparent(header.decode("ascii", "replace")) if header else None
     parsed = parse_traceparent(
         active.decode("ascii", "replace") if isinstance(active, bytes) else active
     )

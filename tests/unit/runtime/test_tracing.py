@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accord.runtime import tracing
 from accord.runtime.tracing import (
     TraceContext,
     activate,
@@ -119,3 +120,23 @@ def test_the_header_form_is_the_same_traceparent_as_bytes() -> None:
     assert child is not None
     assert child.trace_id == "4bf92f3577b34da6a3ce929d0e0e4736"
     assert child.span_id != "00f067aa0ba902b7"
+
+
+def test_an_incoming_cell_gives_the_trace_of_the_event_at_hand() -> None:
+    """The consumer makes one cell current per batch and sets its header per event: the
+    trace follows the header, and nothing parsed for one event sticks to the next."""
+    incoming = tracing.Incoming()
+    token = tracing.activate(incoming)
+    try:
+        assert tracing.current_trace() is None
+        incoming.header = b"00-" + b"a" * 32 + b"-" + b"b" * 16 + b"-01"
+        first = tracing.current_trace()
+        assert first is not None
+        assert first.trace_id == "a" * 32
+        incoming.header = b"00-" + b"c" * 32 + b"-" + b"d" * 16 + b"-01"
+        child = tracing.outgoing_traceparent()
+        assert child.startswith("00-" + "c" * 32 + "-")
+        assert "-" + "d" * 16 + "-" not in child
+    finally:
+        tracing.deactivate(token)
+    assert tracing.current_trace() is None
