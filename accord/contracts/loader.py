@@ -205,8 +205,14 @@ def schema_from_data(
     text: str | None = None,
     file: str | None = None,
     path: Path | None = None,
+    fastavro_backstop: bool = True,
 ) -> tuple[Schema | None, list[Diagnostic]]:
-    """Validate parsed schema JSON and wrap it in a :class:`Schema` (or return problems)."""
+    """Validate parsed schema JSON and wrap it in a :class:`Schema` (or return problems).
+
+    ``fastavro_backstop``: after accord's own validation, also parse an Avro schema with
+    fastavro (see below). Lint turns it off: it hands schemas to no Avro library, and the
+    commands that do (``accord generate``, the registry) keep it on.
+    """
     if text is None:
         text = json.dumps(data, indent=2, ensure_ascii=False)
     name = avro.top_level_name(data) if fmt is SchemaFormat.AVRO else jsonschema.record_name(data)
@@ -217,8 +223,8 @@ def schema_from_data(
         if not found:
             # validate() refuses what fastavro is known to refuse, each problem at its place
             # (tests/unit/contracts/test_validate_vs_fastavro.py); fastavro's own parse stays
-            # as a backstop for whatever that test has not met.
-            backstop = avro.fastavro_problem(data)
+            # as a backstop for whatever that test has not met, where fastavro reads it next.
+            backstop = avro.fastavro_problem(data) if fastavro_backstop else None
             if backstop:
                 found.append(backstop)
             else:
@@ -247,10 +253,12 @@ def try_read_schema(
     file: str | None = None,
     fmt: SchemaFormat | None = None,
     real_paths: RealPaths | None = None,
+    fastavro_backstop: bool = True,
 ) -> tuple[Schema | None, list[Diagnostic]]:
     """Like :func:`read_schema` but returns ``(schema or None, problems)``.
 
     ``real_paths`` resolves the schema's absolute path; pass one per run when reading many.
+    ``fastavro_backstop``: as :func:`schema_from_data`.
     """
     shown = file or display_path(path)
 
@@ -286,7 +294,9 @@ def try_read_schema(
     if problems:
         return None, problems
     real = (real_paths or RealPaths())(path, link)
-    return schema_from_data(data, fmt, text=text, file=shown, path=real)
+    return schema_from_data(
+        data, fmt, text=text, file=shown, path=real, fastavro_backstop=fastavro_backstop
+    )
 
 
 # Opening with O_NOFOLLOW tells, for free, whether the path names a symbolic link.
@@ -356,16 +366,21 @@ def _manifest_display(manifest: Path | str | None) -> str:
     return display_path(_manifest_path(manifest))
 
 
-def try_load(manifest: Path | str | None = None) -> tuple[Contracts | None, list[Diagnostic]]:
-    """Like :func:`load` but returns ``(contracts or None, problems)`` instead of raising."""
+def try_load(
+    manifest: Path | str | None = None, *, fastavro_backstop: bool = True
+) -> tuple[Contracts | None, list[Diagnostic]]:
+    """Like :func:`load` but returns ``(contracts or None, problems)`` instead of raising.
+    ``fastavro_backstop``: as :func:`schema_from_data`."""
     path = _manifest_path(manifest)
     raw, problems = read(path, display_path(path))
     if raw is None or problems:
         return None, problems
-    return _build(raw, path.parent.resolve())
+    return _build(raw, path.parent.resolve(), fastavro_backstop)
 
 
-def _build(raw: RawManifest, root: Path) -> tuple[Contracts | None, list[Diagnostic]]:
+def _build(
+    raw: RawManifest, root: Path, fastavro_backstop: bool = True
+) -> tuple[Contracts | None, list[Diagnostic]]:
     data = raw.data
     problems: list[Diagnostic] = []
     default_level = Level(data.get("compatibility", "BACKWARD"))
@@ -399,7 +414,9 @@ def _build(raw: RawManifest, root: Path) -> tuple[Contracts | None, list[Diagnos
                 )
             )
             continue
-        schema, schema_problems = try_read_schema(path, file=shown, fmt=fmt, real_paths=real_paths)
+        schema, schema_problems = try_read_schema(
+            path, file=shown, fmt=fmt, real_paths=real_paths, fastavro_backstop=fastavro_backstop
+        )
         problems.extend(schema_problems)
         if schema is None:
             continue

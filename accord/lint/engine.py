@@ -228,7 +228,7 @@ def lint(
         manifest_path = _manifest_path(manifest, requested)
         contracts: Contracts | None = None
         if manifest_path is not None:
-            contracts, problems = try_load(manifest_path)
+            contracts, problems = try_load(manifest_path, fastavro_backstop=False)
             if contracts is None:
                 n = len(problems)
                 raise ManifestError(
@@ -328,7 +328,7 @@ def run(
                     code="lint-not-a-schema",
                     fix="name Avro schemas *.avsc and JSON Schemas *.json",
                 )
-            read, found = try_read_schema(path, real_paths=real_paths)
+            read, found = try_read_schema(path, real_paths=real_paths, fastavro_backstop=False)
             problems.extend(found)
             if read is None:
                 continue

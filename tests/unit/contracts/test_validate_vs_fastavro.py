@@ -10,8 +10,10 @@ accord must refuse at least whatever fastavro refuses.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,7 +111,6 @@ def test_a_type_nested_in_type_is_refused_where_it_is() -> None:
 
 def test_recorded_mutations_refused_by_fastavro_are_refused_by_accord() -> None:
     import json
-    from pathlib import Path
 
     cases = json.loads((Path(__file__).parent / "data" / "recorded_problems.json").read_text())
     avro_cases = [c["schema"] for c in cases if c["format"] == "AVRO"]
@@ -124,3 +125,26 @@ def test_a_decimal_on_another_type_is_refused_as_fastavro_refuses_it() -> None:
     fine = {"type": "long", "logicalType": "decimal"}  # Avro reads a long; fastavro agrees
     assert avro.validate(fine) == []
     assert avro.fastavro_problem(fine) is None
+
+
+def test_the_backstop_runs_where_fastavro_reads_the_schema_next_and_not_in_lint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should fastavro refuse a schema accord's validator passes (none is known: see above),
+    loading it for codegen or the registry still says so; lint, which hands schemas to no
+    Avro library, relies on the validator alone."""
+    from accord.contracts import try_read_schema
+    from accord.lint import lint
+
+    schema = tmp_path / "Thing.avsc"
+    schema.write_text(
+        '{"type": "record", "name": "Thing", "doc": "A thing.", "fields": '
+        '[{"name": "id", "type": "string", "doc": "Its id."}]}'
+    )
+    monkeypatch.setattr(avro, "fastavro_problem", lambda _data: avro.Problem("", "refused"))
+    read, problems = try_read_schema(schema)
+    assert read is None
+    assert [p.message for p in problems] == ["refused"]
+    assert try_read_schema(schema, fastavro_backstop=False)[0] is not None
+    monkeypatch.chdir(tmp_path)
+    assert "refused" not in [d.message for d in lint(None, [schema]).diagnostics]
