@@ -5,19 +5,28 @@ transaction as the state change that implies them, and a relay publishes them af
         tx.execute("INSERT INTO orders ...", (...))
         OutboxPublisher(tx, codec).publish(OrderPlaced(...))   # same transaction
 
-    relay = OutboxRelay(db)      # in a thread (or OutboxRelay.start()), one per database
+    relay = OutboxRelay(db)      # in a thread (or OutboxRelay.start()); one publishes at a time
     relay.run(stop_event)
 
 The relay reads unsent rows in insertion order, produces them with an idempotent producer,
 waits for the broker's acknowledgements and only then marks the rows sent. A crash at any point
 leaves unacknowledged rows unsent, so they are published again later: possibly twice (the
 consumers' inbox skips the copy), never lost. While the broker is unreachable rows simply wait.
+
+One relay publishes for a database at a time: a relay holds a lease on it (a row of
+``accord_outbox_lease``: the owning process and until when), renewed while it works. The
+relays of other processes on the same database (the replicas of a service) stand by and take
+over when the lease runs out, at once when its owner is a process of the same host that no
+longer exists. Two relays publishing together would send every row twice, interleaved, and
+break the per-key order consumers see.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -73,11 +82,37 @@ _DDL = {
 }
 # Both dialects: the relay only ever scans unsent rows, so index just those.
 _INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_unsent ON {TABLE} (id) WHERE sent_ms IS NULL"
+LEASE_TABLE = "accord_outbox_lease"
+_LEASE = "relay"  # the one lease of a database (the name leaves room for more)
+_LEASE_DDL = f"""CREATE TABLE IF NOT EXISTS {LEASE_TABLE} (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_ms BIGINT NOT NULL
+)"""
 
 
 def install(db: Database) -> None:
-    """Create the outbox table if it does not exist."""
-    db.install([*_DDL[db.dialect], _INDEX])
+    """Create the outbox tables if they do not exist."""
+    db.install([*_DDL[db.dialect], _INDEX, _LEASE_DDL])
+
+
+def process_owner() -> str:
+    """This process as a lease owner: ``host:pid`` (read each time: a fork is another one)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(owner: str) -> bool:
+    """Whether ``owner`` is a process of this host that no longer exists."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists (another user's, say)
+        return False
+    return False
 
 
 def _now_ms() -> int:
@@ -138,8 +173,11 @@ class OutboxRow:
 class OutboxRelay:
     """Publishes outbox rows in order and marks them sent after the broker acknowledged them.
 
-    Run exactly one relay per database (two would publish the same rows twice; harmless for
-    consumers with an inbox, but wasteful). ``before_mark`` is a seam for fault-injection
+    One relay per process and database: relays of other processes (replicas) stand by while
+    this one holds the lease, renewed every ``lease_s / 3`` while it works; a standby takes
+    over once the lease has run out (``lease_s``, 10 s by default; at once when the owner was
+    a process of this host that has exited). A relay that stops releases the lease.
+    ``before_mark`` is a seam for fault-injection
     tests: it is called with the acknowledged row ids just before they are marked sent.
     Asked to stop while rows are in flight, the relay waits up to ``stop_grace_s`` for them;
     if some are still unacknowledged then, it marks none of that batch (they go out again on
@@ -159,8 +197,14 @@ class OutboxRelay:
         sent_retention_s: float = 3600.0,
         before_mark: Callable[[Sequence[int]], None] | None = None,
         stop_grace_s: float = 5.0,
+        lease_s: float = 10.0,
     ) -> None:
         self.db = db
+        self.lease_s = lease_s
+        self.owner: str | None = None  # None: this process (process_owner()); tests set one
+        self.active = False  # holds the lease (as of the last look)
+        self._looked = False  # has looked at the lease since it started (or released it)
+        self._renew_at = 0.0  # monotonic time of the next renewal while active
         self.metrics = metrics or Metrics()
         self.batch_size = batch_size
         self.idle_poll_s = idle_poll_s
@@ -190,20 +234,28 @@ class OutboxRelay:
         self._wake.set()
 
     def run(self, stop: threading.Event | None = None) -> None:
-        """Relay until ``stop`` (or :meth:`stop`) is set; flushes before returning."""
+        """Relay until ``stop`` (or :meth:`stop`) is set; flushes and releases the lease
+        before returning."""
         stop = stop or self._stop
-        while not stop.is_set() and not self._stop.is_set():
-            try:
-                sent = self.run_once(stop)
-            except Exception:
-                # The database or the admin client failed; the rows are still there: retry.
-                log.exception("outbox relay round failed; retrying")
-                sent = 0
-                stop.wait(1.0)
-            if sent == 0:
-                self._wake.wait(self.idle_poll_s)
-                self._wake.clear()
-        self.producer.close(5.0)
+        try:
+            while not stop.is_set() and not self._stop.is_set():
+                try:
+                    sent = self.run_once(stop)
+                except Exception:
+                    # The database or the admin client failed; the rows are still there: retry.
+                    log.exception("outbox relay round failed; retrying")
+                    sent = 0
+                    stop.wait(1.0)
+                if sent == 0:
+                    # A standby looks at the lease a few times per term, not every poll.
+                    wait = (
+                        self.idle_poll_s if self.active else max(self.idle_poll_s, self.lease_s / 4)
+                    )
+                    self._wake.wait(wait)
+                    self._wake.clear()
+            self.producer.close(5.0)
+        finally:
+            self.release()
 
     def start(self) -> OutboxRelay:
         """Run in a daemon thread until :meth:`stop`."""
@@ -217,8 +269,6 @@ class OutboxRelay:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    # -- one round -----------------------------------------------------------------------
-
     def pending(self) -> int:
         """Rows not yet acknowledged by the broker."""
         with self.db.read() as tx:
@@ -226,8 +276,77 @@ class OutboxRelay:
         self.metrics.set_outbox_pending(int(count))
         return int(count)
 
+    # -- the lease -----------------------------------------------------------------------
+
+    def holds_lease(self) -> bool:
+        """Take or renew the lease when due; whether this relay holds it. Between renewals the
+        answer is remembered (a third of the term: a renewal costs a write transaction)."""
+        if self.active and time.monotonic() < self._renew_at:
+            return True
+        owner = self.owner or process_owner()
+        now = _now_ms()
+        with self.db.transaction() as tx:
+            rows = tx.query(
+                f"SELECT owner, expires_ms FROM {LEASE_TABLE} WHERE name = ?", (_LEASE,)
+            )
+            holder, expires = (str(rows[0][0]), int(rows[0][1])) if rows else (None, 0)
+            mine = holder is None or holder == owner or expires < now or _gone(holder)
+            if mine:
+                until = now + int(self.lease_s * 1000)
+                if rows:
+                    tx.execute(
+                        f"UPDATE {LEASE_TABLE} SET owner = ?, expires_ms = ? WHERE name = ?",
+                        (owner, until, _LEASE),
+                    )
+                else:
+                    tx.execute(
+                        f"INSERT INTO {LEASE_TABLE} (name, owner, expires_ms) VALUES (?, ?, ?)",
+                        (_LEASE, owner, until),
+                    )
+        if mine != self.active:
+            if mine:
+                log.info("outbox relay active", extra={"owner": owner, "previous": holder})
+            else:
+                log.info(
+                    "outbox relay standing by: another relay holds the lease",
+                    extra={"holder": holder, "until_ms": expires},
+                )
+        self.active = mine
+        self._looked = True
+        self._renew_at = time.monotonic() + self.lease_s / 3
+        return mine
+
+    @property
+    def state(self) -> str:
+        """``active`` (holds the lease), ``standby`` (another relay does) or ``stopped`` (has
+        not looked yet, or released it)."""
+        if not self._looked:
+            return "stopped"
+        return "active" if self.active else "standby"
+
+    def release(self) -> None:
+        """Give the lease up (a standby takes over at its next look)."""
+        self._looked = False
+        if not self.active:
+            return
+        self.active = False
+        owner = self.owner or process_owner()
+        try:
+            with self.db.transaction() as tx:
+                tx.execute(
+                    f"UPDATE {LEASE_TABLE} SET expires_ms = 0 WHERE name = ? AND owner = ?",
+                    (_LEASE, owner),
+                )
+        except Exception as exc:  # it runs out by itself
+            log.warning("outbox lease not released", extra={"error": repr(exc)})
+
+    # -- one round -----------------------------------------------------------------------
+
     def run_once(self, stop: threading.Event | None = None) -> int:
-        """Publish one batch of unsent rows; returns how many were acknowledged and marked."""
+        """Publish one batch of unsent rows; returns how many were acknowledged and marked
+        (0 without doing anything while another relay holds the lease)."""
+        if not self.holds_lease():
+            return 0
         if self.producer.stale:
             self.producer.rebuild("deliveries failed: broker restarted or unreachable")
         rows = self._unsent()
@@ -247,6 +366,7 @@ class OutboxRelay:
             )
         # Failure reports only: once nothing is in flight, every row without one was acked.
         while self.producer.flush(0.2):
+            self.holds_lease()  # renewed while waiting for a slow broker, not lost to a standby
             if stop is not None and stop.is_set():
                 self.producer.flush(self.stop_grace_s)  # shutting down: a last, bounded wait
                 break

@@ -115,7 +115,8 @@ class ServiceRuntime:
         return OutboxPublisher(tx, self.codec, on_commit=self.relay.wake, metrics=self.metrics)
 
     def status(self) -> dict[str, Any]:
-        """Counters, lag and outbox backlog, as JSON-ready data."""
+        """Counters, lag, outbox backlog and whether this replica's relay is the one
+        publishing, as JSON-ready data."""
         # Refresh the outbox gauge; the status must answer even when the database does not.
         with contextlib.suppress(Exception):
             self.relay.pending()
@@ -130,5 +131,7 @@ class ServiceRuntime:
                 "topics": list(consumer.topics),
                 "assigned": consumer.assigned.is_set(),
             },
+            # standby: another replica's relay holds the database's outbox lease
+            "relay": self.relay.state,
             **self.metrics.snapshot().to_dict(),
         }

@@ -26,7 +26,7 @@ from accord.runtime.db import Database, PostgresDatabase, SqliteDatabase
 from accord.runtime.metrics import Counter
 from accord.runtime.outbox import install
 from tests.conftest import ROOT
-from tests.integration.runtime.helpers import count, make_consumer, read_topic, wait_rows
+from tests.integration.runtime.helpers import count, make_consumer, read_topic, wait_rows, waiter
 from tests.integration.runtime.support import (
     APPLIED_DDL,
     JsonTestCodec,
@@ -200,3 +200,34 @@ def test_outbox_and_inbox_on_postgresql(
     consumer = _consume_all(settings, accord_topic, codec, postgres, 50)
     assert count(postgres, "SELECT COUNT(*) FROM applied") == 50
     assert consumer.metrics.snapshot()[Counter.DUPLICATES] == 10
+
+
+def test_replicas_relays_publish_each_row_once_and_a_standby_takes_over(
+    settings: KafkaSettings, accord_topic: str, codec: JsonTestCodec, db: Database
+) -> None:
+    """Two replicas' relays on one database: one holds the lease and publishes, the other
+    stands by (no row twice, so no interleaving); when the first stops, the second goes on."""
+    item_added, _ = event_types(accord_topic)
+    fill_outbox(db, codec, [item_added(cart_id=f"cart-{i % 5}", seq=i) for i in range(200)])
+    first = OutboxRelay(db, settings, batch_size=50, lease_s=2.0).start()
+    wait_rows(db, "SELECT COUNT(*) FROM accord_outbox WHERE sent_ms IS NOT NULL", 1)
+    second = OutboxRelay(db, settings, batch_size=50, lease_s=2.0)
+    second.owner = "another-replica:1"  # a relay of another process
+    second.start()
+    try:
+        wait_rows(db, "SELECT COUNT(*) FROM accord_outbox WHERE sent_ms IS NOT NULL", 200)
+        waiter(lambda: second.state == "standby", "the second relay standing by")
+        assert first.state == "active"
+        first.stop()  # releases the lease
+        fill_outbox(db, codec, [item_added(cart_id="cart-0", seq=i) for i in range(200, 250)])
+        second.wake()
+        wait_rows(db, "SELECT COUNT(*) FROM accord_outbox WHERE sent_ms IS NOT NULL", 250)
+        assert second.state == "active"
+    finally:
+        first.stop()
+        second.stop()
+    # Each relay counts the rows it published and marked: none was sent by both.
+    assert first.metrics.snapshot()[Counter.RELAYED] == 200
+    assert second.metrics.snapshot()[Counter.RELAYED] == 50
+    on_topic = read_topic(settings, accord_topic, expect=250)
+    assert len({m.headers["event_id"].decode() for m in on_topic}) == 250
