@@ -358,9 +358,10 @@ def reading(ratios: dict[str, float]) -> str:
         " schemas and runs its rule machinery per message); its encode, fed by the same fast"
         " `to_dict()`, is close to raw fastavro. JSON Schema with validation on is"
         f" {ratios['json_vs_confluent']:.0f}x confluent: a compiled jsonschema-rs validator"
-        " and orjson against confluent's per-message jsonschema validation. The machine is"
-        " shared (2 cores, other test suites running): across runs the Avro/confluent ratio"
-        " moved between about 1.9x and 2.05x; each row is the best of the interleaved rounds."
+        " and orjson against confluent's per-message jsonschema validation. The machine has 2"
+        " cores and may be shared: the ratios move with its load (the Avro/confluent one read"
+        " 1.9-2.05x while other test suites ran, 3.1x on an idle machine); each row is the"
+        " best of the interleaved rounds."
     )
 
 
