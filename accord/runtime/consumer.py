@@ -679,6 +679,9 @@ class EventConsumer:
         lag: dict[str, int] = {}
         for tp in positions:
             try:
+                # cached: the watermark of the last fetch response. Asking the broker (a
+                # ListOffsets request) is a round trip, and the embedded broker answers it
+                # wrongly (1 for a partition of 150 records).
                 low, high = consumer.get_watermark_offsets(tp, cached=True)
             except Exception:
                 continue
