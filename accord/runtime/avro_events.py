@@ -5,9 +5,10 @@ The serde's general path goes through a dict: ``read`` gives the record's primit
 way). For a generated class read with its own schema, both halves fit in one function written
 for the class: the fields are read into locals and set on the object's slots, logical values
 converted inline (a UUID's text, a timestamp's milliseconds, an enum's symbol), with no dict
-and no call per field. What it takes is a flat record whose field types are primitives,
-logical types (uuid, timestamp, date), enums, ``[null, T]`` unions of those, or arrays of
-primitives; anything else (nested records, maps, decimals...) keeps the general path.
+in between and no conversion function called per field. What it takes is a flat record whose
+field types are primitives, logical types (uuid, timestamp, date), enums, ``[null, T]`` unions
+of those, or arrays of primitives; anything else (nested records, maps, decimals...) keeps the
+general path.
 
 The class's side is inferred, not declared: its dataclass fields in order are the record's
 fields in order, enums are the annotated ``enum.Enum`` classes whose values are the symbols,
