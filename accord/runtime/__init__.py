@@ -21,6 +21,7 @@ from accord.runtime.events import (
     UndecodableMessage,
     UnknownWriterSchema,
 )
+from accord.runtime.ids import new_event_id
 from accord.runtime.logs import JsonFormatter, configure_logging
 from accord.runtime.metrics import Counter, Metrics, MetricsSnapshot
 from accord.runtime.outbox import OutboxPublisher, OutboxRelay
@@ -66,6 +67,7 @@ __all__ = [
     "current_trace",
     "dead_letter_topic",
     "ensure_topics",
+    "new_event_id",
     "open_database",
     "read_dead_letters",
     "replay",

@@ -9,7 +9,6 @@ publishing an event then costs its encoding plus a few attribute reads.
 from __future__ import annotations
 
 import operator
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from accord.runtime import headers as h
 from accord.runtime import wire
 from accord.runtime.events import Codec, EventType, UndecodableMessage
+from accord.runtime.ids import new_event_id
 from accord.runtime.tracing import outgoing_traceparent, outgoing_traceparent_header
 
 
@@ -61,7 +61,7 @@ class RecordPlan:
 
     def event_id(self, event: EventType) -> str:
         value = self._event_id(event)
-        return str(value) if value is not None else str(uuid.uuid4())
+        return str(value) if value is not None else str(new_event_id())
 
     def schema_id(self, value: bytes) -> str:
         prefix = value[: wire.HEADER_SIZE]
@@ -137,7 +137,7 @@ def key_of(event: EventType) -> bytes | None:
 
 
 def event_id_of(event: EventType) -> str:
-    """The event's ``event_id`` field, or a new UUID for events without one."""
+    """The event's ``event_id`` field, or a new (time-ordered) UUID for events without one."""
     return plan_for(type(event)).event_id(event)
 
 

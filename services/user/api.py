@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
+from accord.runtime import new_event_id
 from accord.runtime.http import runtime_of
 from services.user import db
 from services.user.contracts import UserCreated, UserProducer, UserStatus, UserUpdated
@@ -67,7 +68,7 @@ def create_user(body: NewUser, request: Request) -> dict[str, object]:
         db.insert(tx, user)
         UserProducer(rt.outbox(tx)).publish_user_created(
             UserCreated(
-                event_id=uuid.uuid4(),
+                event_id=new_event_id(),
                 occurred_at=now,
                 user_id=uuid.UUID(user_id),
                 version=1,
@@ -112,7 +113,7 @@ def update_user(user_id: uuid.UUID, body: UserChange, request: Request) -> dict[
         db.update(tx, new)
         UserProducer(rt.outbox(tx)).publish_user_updated(
             UserUpdated(
-                event_id=uuid.uuid4(),
+                event_id=new_event_id(),
                 occurred_at=now,
                 user_id=user_id,
                 version=new.version,
