@@ -97,14 +97,24 @@ def install(db: Database) -> None:
 
 
 def process_owner() -> str:
-    """This process as a lease owner: ``host:pid`` (read each time: a fork is another one)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process as a lease owner: ``host:pid``, the host being its name and, where Linux
+    tells, its process-id namespace (containers sharing a host name do not share pids). Read
+    each time: a fork is another owner."""
+    return f"{_host()}:{os.getpid()}"
+
+
+def _host() -> str:
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/{namespace}"
 
 
 def _gone(owner: str) -> bool:
-    """Whether ``owner`` is a process of this host that no longer exists."""
+    """Whether ``owner`` is a process of this host (and pid namespace) that has exited."""
     host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != _host() or not pid.isdigit():
         return False
     try:
         os.kill(int(pid), 0)
@@ -316,6 +326,14 @@ class OutboxRelay:
         self._renew_at = time.monotonic() + self.lease_s / 3
         return mine
 
+    def _renew_while_waiting(self) -> None:
+        """Keep the lease while a slow broker holds a batch in flight; a database that fails
+        the renewal now must not abandon the wait (the marking after it will say so)."""
+        try:
+            self.holds_lease()
+        except Exception as exc:
+            log.warning("outbox lease not renewed", extra={"error": repr(exc)})
+
     @property
     def state(self) -> str:
         """``active`` (holds the lease), ``standby`` (another relay does) or ``stopped`` (has
@@ -366,7 +384,7 @@ class OutboxRelay:
             )
         # Failure reports only: once nothing is in flight, every row without one was acked.
         while self.producer.flush(0.2):
-            self.holds_lease()  # renewed while waiting for a slow broker, not lost to a standby
+            self._renew_while_waiting()
             if stop is not None and stop.is_set():
                 self.producer.flush(self.stop_grace_s)  # shutting down: a last, bounded wait
                 break
