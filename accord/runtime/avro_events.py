@@ -30,7 +30,13 @@ from typing import Any
 import fastavro
 
 from accord.runtime import avro_io, avro_values
-from accord.runtime.avro_io import _Code, _Unsupported, _WriterCode, without_logical_types
+from accord.runtime.avro_io import (
+    _Code,
+    _Unsupported,
+    _WriterCode,
+    compile_function,
+    without_logical_types,
+)
 
 EventReader = Callable[[bytes, int], tuple[Any, int]]
 EventWriter = Callable[[Any], bytes]
@@ -223,15 +229,21 @@ def _setters(cls: type, fields: list[_Field]) -> dict[str, Any]:
 _ERRORS = (_Unsupported, KeyError, TypeError, ValueError, AttributeError)
 
 
+def _prepared(schema: Any, cls: type) -> tuple[list[_Field], dict[str, Any]]:
+    """The record's fields paired with the class's, and the named types of the schema without
+    its logical types (what the code avro_io writes resolves names in)."""
+    named: dict[str, Any] = {}
+    fastavro.parse_schema(without_logical_types(schema), named)
+    return _fields(schema, cls), named
+
+
 def event_reader(schema: Any, cls: type) -> EventReader | None:
     """``read(data, pos) -> (event, end)`` for bodies written with ``cls``'s own ``schema``
     (an Avro record, logical types kept), or None when the class or the schema is not one it
     writes for (see the module docstring). As :func:`avro_io.reader`, the end may lie past
     the data when it is cut short: callers check ``end == len(data)``."""
     try:
-        fields = _fields(schema, cls)
-        named: dict[str, Any] = {}
-        fastavro.parse_schema(without_logical_types(schema), named)
+        fields, named = _prepared(schema, cls)
         code = _EventReaderCode(named)
         setters = _setters(cls, fields)
         for i, item in enumerate(fields):
@@ -243,7 +255,9 @@ def event_reader(schema: Any, cls: type) -> EventReader | None:
     )
     namespace = {**_NAMESPACE, **avro_io.READER_NAMESPACE, **code.constants, **setters}
     namespace["CLS"] = cls
-    read: EventReader | None = _compile(source, "<accord avro event reader>", namespace, "read")
+    read: EventReader | None = compile_function(
+        source, "<accord avro event reader>", namespace, "read"
+    )
     return read
 
 
@@ -251,9 +265,7 @@ def event_writer(schema: Any, cls: type, header: bytes) -> EventWriter | None:
     """``encode(event) -> header + Avro body`` for events of ``cls`` written with its own
     ``schema``, or None (as :func:`event_reader`)."""
     try:
-        fields = _fields(schema, cls)
-        named: dict[str, Any] = {}
-        fastavro.parse_schema(without_logical_types(schema), named)
+        fields, named = _prepared(schema, cls)
         code = _EventWriterCode(named)
         for item in fields:
             code.field(item)
@@ -269,7 +281,9 @@ def event_writer(schema: Any, cls: type, header: bytes) -> EventWriter | None:
         ]
     )
     namespace = {**_NAMESPACE, **avro_io.WRITER_NAMESPACE, **code.constants, "HEADER": header}
-    encode: EventWriter | None = _compile(source, "<accord avro event writer>", namespace, "encode")
+    encode: EventWriter | None = compile_function(
+        source, "<accord avro event writer>", namespace, "encode"
+    )
     return encode
 
 
@@ -283,11 +297,3 @@ def same_event(one: Any, other: Any) -> bool:
         if type(mine) is not type(theirs) or mine != theirs:
             return False
     return True
-
-
-def _compile(source: str, filename: str, namespace: dict[str, Any], name: str) -> Any:
-    try:
-        exec(compile(source, filename, "exec"), namespace)
-    except (SyntaxError, RecursionError, MemoryError):
-        return None
-    return namespace[name]

@@ -306,12 +306,18 @@ def _compiled_reader(schema: Any) -> Reader | None:
         return None
     source = "\n".join(["def read(data, pos):", *code.lines, "    return datum, pos"])
     namespace: dict[str, Any] = {**READER_NAMESPACE, **code.constants}
+    read: Reader | None = compile_function(source, "<accord avro reader>", namespace, "read")
+    return read
+
+
+def compile_function(source: str, filename: str, namespace: dict[str, Any], name: str) -> Any:
+    """The function ``name`` that ``source`` (code written for a schema) defines, compiled
+    into ``namespace``; None when it does not compile (a schema too deep for the compiler)."""
     try:
-        exec(compile(source, "<accord avro reader>", "exec"), namespace)
+        exec(compile(source, filename, "exec"), namespace)
     except (SyntaxError, RecursionError, MemoryError):
         return None
-    read: Reader = namespace["read"]
-    return read
+    return namespace[name]
 
 
 # --- writers made of Python code for one schema -------------------------------------------------
@@ -473,11 +479,7 @@ def _compiled_writer(schema: Any, header: bytes, datum: Callable[[Any], Any]) ->
         "to_datum": datum,
         **code.constants,
     }
-    try:
-        exec(compile(source, "<accord avro writer>", "exec"), namespace)
-    except (SyntaxError, RecursionError, MemoryError):
-        return None
-    encode: Encoder = namespace["encode"]
+    encode: Encoder | None = compile_function(source, "<accord avro writer>", namespace, "encode")
     return encode
 
 
@@ -504,46 +506,52 @@ def _direct_works() -> bool:
 DIRECT = _direct_works()
 
 
+# What both probes below hold: a field of every kind the written code reads and writes.
+_PROBE_FIELDS: list[dict[str, Any]] = [
+    {"name": "n", "type": "long"},
+    {"name": "i", "type": "int"},
+    {"name": "b", "type": "boolean"},
+    {"name": "f", "type": "float"},
+    {"name": "d", "type": "double"},
+    {"name": "s", "type": "string"},
+    {"name": "y", "type": "bytes"},
+    {"name": "x", "type": {"type": "fixed", "name": "F", "size": 2}},
+    {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}},
+    {"name": "a", "type": {"type": "array", "items": "long"}},
+    {
+        "name": "r",
+        "type": {"type": "record", "name": "R", "fields": [{"name": "e", "type": "E"}]},
+    },
+]
+_PROBE_DATUM: dict[str, Any] = {
+    "n": -(2**40),
+    "i": 300,
+    "b": True,
+    "f": 1.5,
+    "d": -2.25,
+    "s": "h\u00e9",
+    "y": b"\x00\xff",
+    "x": b"ab",
+    "e": "B",
+    "a": [1, -64, 64, 2**62],
+    "r": {"e": "A"},
+}
+
+
+def _probe(fields: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
+    return {"type": "record", "name": "Probe", "fields": [*_PROBE_FIELDS, *fields], **more}
+
+
 def _compiled_works() -> bool:
     """The written reader answers as fastavro's on a record with every kind it writes."""
-    probe = {
-        "type": "record",
-        "name": "Probe",
-        "namespace": "accord",
-        "fields": [
-            {"name": "n", "type": "long"},
-            {"name": "i", "type": "int"},
-            {"name": "b", "type": "boolean"},
-            {"name": "f", "type": "float"},
-            {"name": "d", "type": "double"},
-            {"name": "s", "type": "string"},
-            {"name": "y", "type": "bytes"},
-            {"name": "x", "type": {"type": "fixed", "name": "F", "size": 2}},
-            {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}},
+    probe = _probe(
+        [
             {"name": "u", "type": ["null", "string", "E"]},
-            {"name": "a", "type": {"type": "array", "items": "long"}},
             {"name": "m", "type": {"type": "map", "values": ["null", "F"]}},
-            {
-                "name": "r",
-                "type": {"type": "record", "name": "R", "fields": [{"name": "e", "type": "E"}]},
-            },
         ],
-    }
-    datum = {
-        "n": -(2**40),
-        "i": 300,
-        "b": True,
-        "f": 1.5,
-        "d": -2.25,
-        "s": "h\u00e9",
-        "y": b"\x00\xff",
-        "x": b"ab",
-        "e": "B",
-        "u": "B",
-        "a": [1, -64, 64, 2**62],
-        "m": {"k": None, "l": b"cd"},
-        "r": {"e": "A"},
-    }
+        namespace="accord",
+    )
+    datum = {**_PROBE_DATUM, "u": "B", "m": {"k": None, "l": b"cd"}}
     try:
         read = _compiled_reader(probe)
         if read is None:
@@ -561,44 +569,14 @@ COMPILED = _compiled_works()
 
 def _compiled_writer_works() -> bool:
     """The written encoder gives fastavro's bytes for a record with every kind it writes."""
-    probe = {
-        "type": "record",
-        "name": "Probe",
-        "fields": [
-            {"name": "n", "type": "long"},
-            {"name": "i", "type": "int"},
-            {"name": "b", "type": "boolean"},
-            {"name": "f", "type": "float"},
-            {"name": "d", "type": "double"},
-            {"name": "s", "type": "string"},
-            {"name": "y", "type": "bytes"},
-            {"name": "x", "type": {"type": "fixed", "name": "F", "size": 2}},
-            {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}},
+    probe = _probe(
+        [
             {"name": "u", "type": ["null", "string"]},
             {"name": "v", "type": ["long", "null"], "default": 3},
-            {"name": "a", "type": {"type": "array", "items": "long"}},
             {"name": "m", "type": {"type": "map", "values": ["null", "double"]}},
-            {
-                "name": "r",
-                "type": {"type": "record", "name": "R", "fields": [{"name": "e", "type": "E"}]},
-            },
-        ],
-    }
-    datum = {
-        "n": -(2**40),
-        "i": 300,
-        "b": True,
-        "f": 1.5,
-        "d": -2.25,
-        "s": "h\u00e9",
-        "y": b"\x00\xff",
-        "x": b"ab",
-        "e": "B",
-        "u": "B",
-        "a": [1, -64, 64, 2**62],
-        "m": {"k": None, "l": 0.5},
-        "r": {"e": "A"},
-    }
+        ]
+    )
+    datum = {**_PROBE_DATUM, "u": "B", "m": {"k": None, "l": 0.5}}
     try:
         encode = _compiled_writer(probe, b"\x00", dict)
         return encode is not None and encode(datum) == _public_encoder(probe, b"\x00", dict)(datum)
