@@ -48,6 +48,7 @@ _NAMESPACE: dict[str, Any] = {
     "set_uuid_int": vars(uuid.UUID)["int"].__set__,
     "set_uuid_safe": vars(uuid.UUID)["is_safe"].__set__,
     "uuid_from_text": avro_values.uuid_from_text,
+    "uuid_text": avro_values.uuid_text,
     "EPOCH": avro_values.EPOCH,
     "EPOCH_NAIVE": avro_values.EPOCH_NAIVE,
     "MILLISECOND": avro_values.MILLISECOND,
@@ -138,7 +139,7 @@ _LOGICAL_IN = {
     "date": "date_from_days({})",
 }
 _LOGICAL_OUT = {
-    "uuid": "str({})",
+    "uuid": "uuid_text({})",
     "timestamp-millis": "({0} - (EPOCH if {0}.tzinfo is not None else EPOCH_NAIVE)) // MILLISECOND",
     "timestamp-micros": "({0} - (EPOCH if {0}.tzinfo is not None else EPOCH_NAIVE)) // MICROSECOND",
     "date": "date_out({})",

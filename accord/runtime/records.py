@@ -15,6 +15,7 @@ from typing import Any
 
 from accord.runtime import headers as h
 from accord.runtime import wire
+from accord.runtime.avro_values import uuid_text
 from accord.runtime.events import Codec, EventType, UndecodableMessage
 from accord.runtime.ids import new_event_id
 from accord.runtime.tracing import outgoing_traceparent, outgoing_traceparent_header
@@ -61,7 +62,7 @@ class RecordPlan:
 
     def event_id(self, event: EventType) -> str:
         value = self._event_id(event)
-        return str(value) if value is not None else str(new_event_id())
+        return uuid_text(value) if value is not None else str(new_event_id())
 
     def schema_id(self, value: bytes) -> str:
         prefix = value[: wire.HEADER_SIZE]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from accord.runtime import Publisher, Transaction, new_event_id
+from accord.runtime import Publisher, Transaction
 from services.inventory import db
 from services.inventory.contracts import (
     InventoryProducer,
@@ -25,7 +25,6 @@ def _event(
     line_count: int | None = None,
 ) -> StockUpdated:
     return StockUpdated(
-        event_id=new_event_id(),
         occurred_at=datetime.now(UTC),
         sku=stock.sku,
         change=change,

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from accord.runtime import Publisher, Transaction, new_event_id
+from accord.runtime import Publisher, Transaction
 from services.order import db
 from services.order.contracts import (
     OrderConfirmed,
@@ -32,7 +32,6 @@ def _now() -> datetime:
 
 def _placed(order: db.Order) -> OrderPlaced:
     return OrderPlaced(
-        event_id=new_event_id(),
         occurred_at=_now(),
         order_id=uuid.UUID(order.order_id),
         user_id=uuid.UUID(order.user_id),
@@ -66,7 +65,6 @@ def _reject(
         return False
     OrderProducer(publisher).publish_order_rejected(
         OrderRejected(
-            event_id=new_event_id(),
             occurred_at=_now(),
             order_id=uuid.UUID(order.order_id),
             user_id=uuid.UUID(order.user_id),
@@ -131,7 +129,6 @@ def stock_answered(tx: Transaction, publisher: Publisher, event: StockUpdated) -
     ):
         OrderProducer(publisher).publish_order_confirmed(
             OrderConfirmed(
-                event_id=new_event_id(),
                 occurred_at=_now(),
                 order_id=uuid.UUID(order_id),
                 user_id=uuid.UUID(order.user_id),

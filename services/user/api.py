@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from accord.runtime import new_event_id
 from accord.runtime.http import runtime_of
 from services.user import db
 from services.user.contracts import UserCreated, UserProducer, UserStatus, UserUpdated
@@ -68,7 +67,6 @@ def create_user(body: NewUser, request: Request) -> dict[str, object]:
         db.insert(tx, user)
         UserProducer(rt.outbox(tx)).publish_user_created(
             UserCreated(
-                event_id=new_event_id(),
                 occurred_at=now,
                 user_id=uuid.UUID(user_id),
                 version=1,
@@ -113,7 +111,6 @@ def update_user(user_id: uuid.UUID, body: UserChange, request: Request) -> dict[
         db.update(tx, new)
         UserProducer(rt.outbox(tx)).publish_user_updated(
             UserUpdated(
-                event_id=new_event_id(),
                 occurred_at=now,
                 user_id=user_id,
                 version=new.version,

@@ -29,8 +29,10 @@ from accord.runtime.avro_values import (
     timestamp_millis_out,
     uuid_from_text,
     uuid_in,
+    uuid_text,
 )
 from accord.runtime.events import EventType
+from accord.runtime.ids import new_event_id
 
 
 def _slot_setters(cls: type, *names: str) -> Any:
@@ -103,7 +105,7 @@ class OrderConfirmed:
         'currency of the total."}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -175,7 +177,7 @@ class OrderConfirmed:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.order_id)
+        return uuid_text(self.order_id)
 
 
 _SET_OrderConfirmed: Any = _slot_setters(
@@ -291,7 +293,7 @@ class OrderPlaced:
         ' if any.","default":null}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -377,7 +379,7 @@ class OrderPlaced:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.order_id)
+        return uuid_text(self.order_id)
 
 
 _SET_OrderPlaced: Any = _slot_setters(
@@ -432,7 +434,7 @@ class OrderRejected:
         '"default":null}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -501,7 +503,7 @@ class OrderRejected:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.order_id)
+        return uuid_text(self.order_id)
 
 
 _SET_OrderRejected: Any = _slot_setters(
@@ -565,7 +567,7 @@ class StockUpdated:
         '"NOT_RESERVED","RELEASED","SHIPPED"],"default":"UNKNOWN"}}}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime

@@ -31,8 +31,10 @@ from accord.runtime.avro_values import (
     timestamp_millis_out,
     uuid_from_text,
     uuid_in,
+    uuid_text,
 )
 from accord.runtime.events import EventType
+from accord.runtime.ids import new_event_id
 
 
 def _slot_setters(cls: type, *names: str) -> Any:
@@ -117,7 +119,7 @@ class OrderConfirmed:
         'currency of the total."}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -189,7 +191,7 @@ class OrderConfirmed:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.order_id)
+        return uuid_text(self.order_id)
 
 
 _SET_OrderConfirmed: Any = _slot_setters(
@@ -305,7 +307,7 @@ class OrderPlaced:
         ' if any.","default":null}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -391,7 +393,7 @@ class OrderPlaced:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.order_id)
+        return uuid_text(self.order_id)
 
 
 _SET_OrderPlaced: Any = _slot_setters(
@@ -446,7 +448,7 @@ class OrderRejected:
         '"default":null}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -515,7 +517,7 @@ class OrderRejected:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.order_id)
+        return uuid_text(self.order_id)
 
 
 _SET_OrderRejected: Any = _slot_setters(
@@ -579,7 +581,7 @@ class StockUpdated:
         '"NOT_RESERVED","RELEASED","SHIPPED"],"default":"UNKNOWN"}}}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -702,7 +704,7 @@ class UserCreated:
         'when the user gave one.","default":null}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -787,7 +789,7 @@ class UserCreated:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.user_id)
+        return uuid_text(self.user_id)
 
 
 _SET_UserCreated: Any = _slot_setters(
@@ -847,7 +849,7 @@ class UserUpdated:
         'for consumers that react to some changes only.","default":[]}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -940,7 +942,7 @@ class UserUpdated:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.user_id)
+        return uuid_text(self.user_id)
 
 
 _SET_UserUpdated: Any = _slot_setters(

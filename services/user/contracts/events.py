@@ -24,8 +24,10 @@ from accord.runtime.avro_values import (
     timestamp_millis_out,
     uuid_from_text,
     uuid_in,
+    uuid_text,
 )
 from accord.runtime.events import EventType
+from accord.runtime.ids import new_event_id
 
 
 def _slot_setters(cls: type, *names: str) -> Any:
@@ -88,7 +90,7 @@ class UserCreated:
         'when the user gave one.","default":null}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -173,7 +175,7 @@ class UserCreated:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.user_id)
+        return uuid_text(self.user_id)
 
 
 _SET_UserCreated: Any = _slot_setters(
@@ -233,7 +235,7 @@ class UserUpdated:
         'for consumers that react to some changes only.","default":[]}]}'
     )
 
-    event_id: uuid.UUID
+    event_id: uuid.UUID = dataclasses.field(default_factory=new_event_id)
     """Unique id of this event. Consumers record it to skip redeliveries."""
 
     occurred_at: datetime.datetime
@@ -326,7 +328,7 @@ class UserUpdated:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.user_id)
+        return uuid_text(self.user_id)
 
 
 _SET_UserUpdated: Any = _slot_setters(

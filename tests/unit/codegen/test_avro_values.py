@@ -113,6 +113,33 @@ def test_uuids_from_text(value: uuid.UUID) -> None:
     assert av.uuid_in(value) is value
 
 
+@given(
+    st.lists(st.sampled_from(range(4)), max_size=30),
+    st.lists(st.uuids(), min_size=4, max_size=4),
+)
+def test_uuid_text_is_the_text_of_the_value_given_whatever_came_before(
+    order: list[int], values: list[uuid.UUID]
+) -> None:
+    # Equal UUIDs that are distinct objects must not share a memo entry by accident either.
+    values[1] = uuid.UUID(int=values[0].int)
+    for i in order:
+        assert av.uuid_text(values[i]) == str(values[i])
+
+
+def test_uuid_text_takes_the_last_two_values_from_its_memo() -> None:
+    class Counted(uuid.UUID):
+        calls = 0
+
+        def __str__(self) -> str:
+            Counted.calls += 1
+            return super().__str__()
+
+    one, two = Counted(int=1), Counted(int=2)
+    for value in (one, two, one, two, one):
+        assert av.uuid_text(value) == uuid.UUID.__str__(value)
+    assert Counted.calls == 2
+
+
 def test_malformed_uuids_are_refused() -> None:
     for bad in ("nope", "g" * 32, "1234"):
         with pytest.raises(ValueError, match=r"hexadecimal|invalid literal"):

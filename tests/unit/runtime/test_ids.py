@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 import uuid
@@ -57,3 +58,24 @@ def test_threads_get_distinct_ids() -> None:
     everything = [m for out in made for m in out]
     assert len(set(everything)) == len(everything)
     assert all(out == sorted(out) for out in made)
+
+
+def test_generated_events_made_without_an_id_get_a_new_time_ordered_one() -> None:
+    from services.user.contracts import UserCreated, UserStatus
+
+    def made(**given: object) -> UserCreated:
+        fields: dict[str, object] = {
+            "occurred_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+            "user_id": uuid.uuid4(),
+            "version": 1,
+            "email": "a@example.com",
+            "full_name": "A",
+            "status": UserStatus.ACTIVE,
+        }
+        return UserCreated(**{**fields, **given})  # type: ignore[arg-type]
+
+    first, second = made(), made()
+    assert first.event_id.version == second.event_id.version == 7
+    assert first.event_id < second.event_id
+    chosen = uuid.uuid4()
+    assert made(event_id=chosen).event_id is chosen

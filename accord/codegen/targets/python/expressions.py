@@ -138,7 +138,7 @@ class Expressions:
             decl = self.decls[t.name]
             if isinstance(decl, FixedDecl):
                 args = f"{decl.size}, {decl.precision}, {decl.scale}"
-                return f"{self._av('decimal_fixed_out')}({expr}, {args})"
+                return f"{self.avro_value('decimal_fixed_out')}({expr}, {args})"
             if isinstance(decl, EnumDecl):
                 return f"{expr}.value"
             return f"{expr}.to_primitives()" if fmt == "AVRO_PRIMITIVES" else f"{expr}.to_dict()"
@@ -227,7 +227,7 @@ class Expressions:
             return _AVRO_PRIMITIVE[t.wire]
         return None
 
-    def _av(self, name: str) -> str:
+    def avro_value(self, name: str) -> str:
         """A function or constant of :mod:`accord.runtime.avro_values`, imported by name
         (a global lookup is cheaper than a module attribute on the hot path)."""
         self.avro_values.add(name)
@@ -237,10 +237,10 @@ class Expressions:
         if t.kind == "uuid":
             return f"str({expr})"
         if t.kind == "decimal":
-            return f"{self._av('decimal_out')}({expr}, {t.precision}, {t.scale})"
+            return f"{self.avro_value('decimal_out')}({expr}, {t.precision}, {t.scale})"
         if t.kind == "date":
-            return f"{self._av('date_out')}({expr})"
-        return f"{self._av(t.wire.replace('-', '_') + '_out')}({expr})"
+            return f"{self.avro_value('date_out')}({expr})"
+        return f"{self.avro_value(t.wire.replace('-', '_') + '_out')}({expr})"
 
     def _avro_in(self, t: TypeRef, expr: str, *, strict: bool) -> str:
         """The logical value of an Avro primitive; ``strict``: only the primitive (faster),
@@ -254,11 +254,11 @@ class Expressions:
             if strict:  # written out: four calls fewer per value on the hot path
                 self.imports.add("decimal")
                 unscaled = f'int.from_bytes({expr}, "big", signed=True)'
-                return f"decimal.Decimal({unscaled}).scaleb({-t.scale}, {self._av('EXACT')})"
-            return f"{self._av('decimal_in')}({expr}, {t.scale})"
+                return f"decimal.Decimal({unscaled}).scaleb({-t.scale}, {self.avro_value('EXACT')})"
+            return f"{self.avro_value('decimal_in')}({expr}, {t.scale})"
         if not strict:
             name = t.kind if t.kind in ("uuid", "date") else t.wire.replace("-", "_")
-            return f"{self._av(name + '_in')}({expr})"
+            return f"{self.avro_value(name + '_in')}({expr})"
         strict_names = {
             "uuid": "uuid_from_text",
             "date": "date_from_days",
@@ -269,7 +269,7 @@ class Expressions:
             "local-timestamp-millis": "local_timestamp_from_millis",
             "local-timestamp-micros": "local_timestamp_from_micros",
         }
-        return f"{self._av(strict_names.get(t.wire) or strict_names[t.kind])}({expr})"
+        return f"{self.avro_value(strict_names.get(t.wire) or strict_names[t.kind])}({expr})"
 
     # -- from wire --------------------------------------------------------------------------
 

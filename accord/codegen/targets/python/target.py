@@ -182,6 +182,8 @@ def _events_module(spec: ServiceSpec) -> dict[str, Any]:
     if typing_names:
         froms.append(f"from typing import {', '.join(typing_names)}")
     accord_imports = ["from accord.runtime.events import EventType"]
+    if any(f["default"] == _NEW_EVENT_ID for r in records for f in r["fields"]):
+        accord_imports.append(_NEW_EVENT_ID_IMPORT)
     if ex.avro_values:
         names = ", ".join(sorted(ex.avro_values))
         accord_imports.insert(0, f"from accord.runtime.avro_values import {names}")
@@ -223,7 +225,7 @@ def _record_ctx(ex: Expressions, d: Record, event: EventSpec | None) -> dict[str
     fields = []
     for f in d.fields:
         try:
-            fields.append(_field_ctx(ex, d, f))
+            fields.append(_field_ctx(ex, d, f, event_id=event is not None and _is_event_id(f)))
         except Unrepresentable as exc:
             raise TargetError(origin, f.pointer, f"field {f.wire!r}: {exc}") from None
     try:
@@ -271,10 +273,29 @@ def _python_type(d: Record, f: Field) -> TypeRef:
     return nullable(f.type) if _json_optional(d, f) else f.type
 
 
-def _field_ctx(ex: Expressions, d: Record, f: Field) -> dict[str, Any]:
+# An event's id, when the event is made without one: a new time-ordered UUID (see
+# accord.runtime.ids), so the inbox stays cheap unless a caller decides otherwise.
+_NEW_EVENT_ID = "dataclasses.field(default_factory=new_event_id)"
+_NEW_EVENT_ID_IMPORT = "from accord.runtime.ids import new_event_id"
+
+
+def _is_event_id(f: Field) -> bool:
+    """The envelope's ``event_id``: a required UUID without a default of its own."""
+    return (
+        f.wire == "event_id"
+        and isinstance(f.type, Logical)
+        and f.type.kind == "uuid"
+        and f.required
+        and not f.has_default
+    )
+
+
+def _field_ctx(ex: Expressions, d: Record, f: Field, *, event_id: bool = False) -> dict[str, Any]:
     t = _python_type(d, f)
     default = None
-    if _json_optional(d, f):
+    if event_id:
+        default = _NEW_EVENT_ID
+    elif _json_optional(d, f):
         default = "None"
     elif f.has_default:
         expr, factory = ex.default(d.format, f.type, f.default)
@@ -359,7 +380,9 @@ def _key_text(ex: Expressions, t: TypeRef, attr: str) -> str | None:
     if isinstance(t, Prim):
         return {"str": attr, "bytes": attr, "int": f"str({attr})"}.get(t.kind)
     if isinstance(t, Logical):
-        if t.kind in ("uuid", "decimal"):
+        if t.kind == "uuid":  # the publisher converted it a moment before, for the body
+            return f"{ex.avro_value('uuid_text')}({attr})"
+        if t.kind == "decimal":
             return f"str({attr})"
         return f"{attr}.isoformat()"
     if isinstance(t, Named):

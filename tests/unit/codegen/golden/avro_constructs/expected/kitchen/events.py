@@ -44,6 +44,7 @@ from accord.runtime.avro_values import (
     timestamp_millis_out,
     uuid_from_text,
     uuid_in,
+    uuid_text,
 )
 from accord.runtime.events import EventType
 
@@ -542,7 +543,7 @@ class Kitchen:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.id)
+        return uuid_text(self.id)
 
 
 _SET_Kitchen: Any = _slot_setters(

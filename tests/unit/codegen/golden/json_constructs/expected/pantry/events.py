@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
+from accord.runtime.avro_values import uuid_text
 from accord.runtime.events import EventType
 
 
@@ -368,7 +369,7 @@ class Pantry:
 
     def kafka_key(self) -> str | bytes | None:
         """The Kafka message key: the key field's value as text (bytes stay bytes)."""
-        return str(self.id)
+        return uuid_text(self.id)
 
 
 _SET_Pantry: Any = _slot_setters(
