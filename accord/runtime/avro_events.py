@@ -54,6 +54,9 @@ _NAMESPACE: dict[str, Any] = {
     "MILLISECOND": avro_values.MILLISECOND,
     "MICROSECOND": avro_values.MICROSECOND,
     "timedelta": datetime.timedelta,
+    "fromtimestamp": datetime.datetime.fromtimestamp,
+    "UTC": datetime.UTC,
+    "FLOAT_EXACT_MS": avro_values.FLOAT_EXACT_MS,
     "date_from_days": avro_values.date_from_days,
     "date_out": avro_values.date_out,
 }
@@ -134,7 +137,10 @@ def _check_array(item: _Field) -> None:
 # logical type -> the expression of its value from the primitive in {} (reading), and back
 _LOGICAL_IN = {
     "uuid": "uuid_from_text({})",
-    "timestamp-millis": "EPOCH + timedelta(0, 0, 0, {})",
+    "timestamp-millis": (  # avro_values.timestamp_from_millis, written out
+        "(fromtimestamp({0} / 1000, UTC) if -FLOAT_EXACT_MS < {0} < FLOAT_EXACT_MS"
+        " else EPOCH + timedelta(0, 0, 0, {0}))"
+    ),
     "timestamp-micros": "EPOCH + timedelta(0, 0, {})",
     "date": "date_from_days({})",
 }

@@ -92,6 +92,32 @@ def test_dates_times_and_timestamps_match_fastavro(moment: datetime.datetime) ->
         assert back(value) is value
 
 
+_BOUND = av.FLOAT_EXACT_MS
+_MILLIS = st.one_of(
+    st.integers(-62_135_596_800_000, 253_402_300_799_999),  # years 1 to 9999
+    st.integers(-_BOUND - 5_000, -_BOUND + 5_000),
+    st.integers(_BOUND - 5_000, _BOUND + 5_000),
+    st.integers(-(10**12), 10**13),
+)
+
+
+@given(_MILLIS)
+def test_timestamps_from_millis_are_exact_on_either_side_of_the_float_bound(ms: int) -> None:
+    exact = av.EPOCH + datetime.timedelta(milliseconds=ms)
+    got = av.timestamp_from_millis(ms)
+    assert (got, got.tzinfo, got.fold) == (exact, datetime.UTC, 0)
+
+
+def test_timestamps_from_millis_near_the_bound_where_a_double_is_coarsest() -> None:
+    # Just inside 2**32 seconds a double's step is 2**-20 s (0.95 us): the widest it gets
+    # where fromtimestamp is used. Every millisecond of the last ten seconds comes out exact.
+    for ms in range(_BOUND - 10_000, _BOUND + 10):
+        for value in (ms, -ms):
+            assert av.timestamp_from_millis(value) == av.EPOCH + datetime.timedelta(
+                milliseconds=value
+            )
+
+
 def test_naive_timestamps_count_as_utc_like_fastavro() -> None:
     naive = datetime.datetime(2024, 1, 2, 3, 4, 5, 6000)
     schema = LOGICAL["timestamp-millis"][0]
