@@ -5,7 +5,9 @@ processes. So each measurement starts two fresh processes (``multiprocessing``, 
 method), a producer side and a consumer side, on one Tansu broker and one accord registry
 server (both started here; ``ACCORD_BOOTSTRAP_SERVERS`` / ``ACCORD_REGISTRY_URL`` to use others).
 ``--events`` ``UserUpdated`` events (the generated reference class, Avro) go through a fresh
-3-partition topic per measurement. Three paths, interleaved, best of ``--repeat``:
+3-partition topic per measurement. Their event ids are what the generated class gives an event
+made without one: time-ordered UUIDs (version 7, ``new_event_id()``). Four paths, interleaved,
+best of ``--repeat``:
 
 - anchor: the producer process sends the bytes accord would send (value, key and headers
   built with accord before the clock starts) with a raw confluent-kafka ``Producer``
@@ -15,6 +17,8 @@ server (both started here; ``ACCORD_BOOTSTRAP_SERVERS`` / ``ACCORD_REGISTRY_URL`
   producer process; an ``EventConsumer`` (decode, one SQLite transaction per batch with the inbox
   record of every event, a handler writing one row per event, offsets committed after the
   transaction) in the consumer process;
+- accord with random ids: the same, with events whose ids were chosen at random (UUID version
+  4, as a caller may pass), which the inbox's B-tree pays for;
 - accord with the outbox: the producer process writes the events into its SQLite outbox (100 per
   transaction) and runs the relay; the same consumer.
 
@@ -76,7 +80,6 @@ from accord.runtime import (  # noqa: E402
     current,
     ensure_topics,
     inbox,
-    new_event_id,
 )
 from accord.runtime.db import SqliteDatabase, Transaction  # noqa: E402
 from accord.runtime.headers import to_kafka  # noqa: E402
@@ -88,11 +91,12 @@ from services.user.contracts import UserStatus, UserUpdated  # noqa: E402
 GOAL = 0.5
 RESULTS = ROOT / "bench" / "results" / "runtime.md"
 GROUP = {"session.timeout.ms": 3000, "heartbeat.interval.ms": 500}
-PATHS = ("raw", "accord", "outbox")
+PATHS = ("raw", "accord", "v4ids", "outbox")
 SIDE_TIMEOUT_S = 300.0
 
 
-def make_events(n: int, seed: int = 7) -> list[UserUpdated]:
+def make_events(n: int, seed: int = 7, *, random_ids: bool = False) -> list[UserUpdated]:
+    """``n`` updates of 500 users; ids of the class's own making (time-ordered), or random."""
     rng = random.Random(seed)
 
     def new_uuid() -> uuid.UUID:
@@ -102,7 +106,7 @@ def make_events(n: int, seed: int = 7) -> list[UserUpdated]:
     now = datetime.datetime(2026, 11, 26, 12, 0, tzinfo=datetime.UTC)
     return [
         UserUpdated(
-            event_id=new_uuid(),
+            **({"event_id": new_uuid()} if random_ids else {}),
             occurred_at=now,
             user_id=users[i % len(users)],
             version=i,
@@ -130,7 +134,7 @@ def bound(events: list[UserUpdated], topic: str) -> list[Any]:
 class Job:
     """One measurement, as both processes see it."""
 
-    path: str  # "raw" | "accord" | "outbox"
+    path: str  # one of PATHS
     topic: str
     events: int
     bootstrap: str
@@ -346,7 +350,7 @@ class RawProducerSide:
 class AccordProducerSide:
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.events = bound(make_events(job.events), job.topic)
+        self.events = bound(make_events(job.events, random_ids=job.path == "v4ids"), job.topic)
         self.publisher = KafkaPublisher(Serde(job.registry, auto_register=True), job.settings)
 
     def warm(self) -> None:
@@ -415,6 +419,7 @@ class ProducerSide(Protocol):
 PRODUCER_SIDES: dict[str, Callable[[Job], ProducerSide]] = {
     "raw": RawProducerSide,
     "accord": AccordProducerSide,
+    "v4ids": AccordProducerSide,
     "outbox": OutboxProducerSide,
 }
 
@@ -629,10 +634,10 @@ def measure_stages(settings: KafkaSettings, folder: Path, n: int) -> dict[str, f
     inbox_s, handler_s = sqlite_cpu(folder / f"{topic}.db", topic, events)
     stages["inbox"] = inbox_s / n * 1e6
     stages["handler_sql"] = handler_s / n * 1e6
-    # The same with time-ordered ids, as services making them with new_event_id() have.
-    ordered = [dataclasses.replace(e, event_id=new_event_id()) for e in events]
-    ordered_s, _ = sqlite_cpu(folder / f"{topic}.ordered.db", topic, ordered)
-    stages["inbox_ordered"] = ordered_s / n * 1e6
+    # The same with random ids (UUID version 4), as a caller may choose them.
+    random_ids = bound(make_events(n, seed=11, random_ids=True), topic)
+    random_s, _ = sqlite_cpu(folder / f"{topic}.random.db", topic, random_ids)
+    stages["inbox_random"] = random_s / n * 1e6
     return stages
 
 
@@ -704,6 +709,7 @@ def write(
     rows = [
         ("raw", "anchor: raw confluent-kafka `Producer` -> `Consumer`, the same bytes"),
         ("accord", "accord: `KafkaPublisher` -> `EventConsumer` (inbox + handler in SQLite)"),
+        ("v4ids", "accord, the same with random (version 4) event ids"),
         ("outbox", "accord with the outbox: SQLite outbox + relay -> the same consumer"),
     ]
 
@@ -748,12 +754,12 @@ def write(
 
 
 STAGES = [  # (process, what, how its CPU per event is found)
-    ("producer", "Avro encoding (serde: `to_primitives` + the written encoder)", "encode"),
+    ("producer", "Avro encoding (serde: the writer written for the class)", "encode"),
     ("producer", "record plan: key, event id, headers, new `traceparent`", "plan"),
     ("producer", "Kafka client: `produce` + librdkafka threads (= raw)", "raw_producer"),
     ("producer", "the rest: `publish` bookkeeping, failure hooks, interpreter", "producer_rest"),
     ("consumer", "Kafka client: fetch + `consume` (= raw)", "raw_consumer"),
-    ("consumer", "Avro decoding (serde: the written reader + `from_primitives`)", "decode"),
+    ("consumer", "Avro decoding (serde: the reader written for the class)", "decode"),
     ("consumer", "SQLite: inbox rows + commit (one transaction per batch)", "inbox"),
     ("consumer", "SQLite: the handler's own row (the bench's handler)", "handler_sql"),
     ("consumer", "the rest: headers, metadata, contexts, offsets, GC", "consumer_rest"),
@@ -824,13 +830,15 @@ def stage_table(best: dict[str, Timing], timed: int, stages: dict[str, float]) -
         " call per field;"
         " what is left is the interpreter itself. The consumer's"
         f" SQLite work takes {sqlite:.1f} us ({sqlite / total:.0%}): each inbox row goes into"
-        " one B-tree keyed by the random event id (16 bytes for a UUID) and the group's number,"
-        " so a batch dirties pages all over it, and the price grows with the inbox"
-        " (`inbox.purge` keeps it bounded); with time-ordered ids (`new_event_id()`, what the"
-        f" reference services use) the same inbox work takes {cost['inbox_ordered']:.1f} us"
-        f" instead of {cost['inbox']:.1f} us. Decoding, the SQLite work and the Kafka client"
-        f" alone come to {floor:.1f} us in the consumer: with no bookkeeping at all, one"
-        f" consumer thread would top out near {1e6 / floor:,.0f} events/s,"
+        " one B-tree keyed by"
+        " the event id (16 bytes for a UUID) and the group's number; the ids here are"
+        " time-ordered (what a generated event made without one gets), so each batch lands at"
+        " the B-tree's right edge. Random ids dirty a page per event all over it, and that price"
+        " grows with the inbox (`inbox.purge` keeps it bounded): the same inbox work takes"
+        f" {cost['inbox_random']:.1f} us with them instead of {cost['inbox']:.1f} us (the"
+        " `v4ids` row above is the whole path with them). Decoding, the SQLite work and the"
+        f" Kafka client alone come to {floor:.1f} us in the consumer: with no bookkeeping at"
+        f" all, one consumer thread would top out near {1e6 / floor:,.0f} events/s,"
         f" {1e6 / floor / raw_rate:.2f}x the raw rate of this run. What is left, {rest:.1f} us"
         f" ({rest / total:.0%}), is the runtime's own Python bookkeeping (record plan, headers,"
         " metadata, the handler's context and trace, offsets, the collector) together with"
