@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The registry bench's PostgreSQL store (skipped when no server answers there).
+BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: demo test lint format typecheck install clean bench generate
 
@@ -34,7 +36,9 @@ generate: $(STAMP)
 	$(BIN)/accord generate
 
 bench: $(STAMP)
-	for b in compat lint serde registry runtime e2e; do $(BIN)/python bench/$$b.py || true; done
+	for b in compat lint serde; do $(BIN)/python bench/$$b.py || true; done
+	$(BIN)/python bench/registry.py --store sqlite --store $(BENCH_POSTGRES) || true
+	for b in runtime e2e; do $(BIN)/python bench/$$b.py || true; done
 	$(BIN)/python bench/report.py
 
 clean:
