@@ -14,21 +14,24 @@ leaves unacknowledged rows unsent, so they are published again later: possibly t
 consumers' inbox skips the copy), never lost. While the broker is unreachable rows simply wait.
 
 One relay publishes for a database at a time: a relay holds a lease on it (a row of
-``accord_outbox_lease``: the owning process and until when), renewed while it works. The
-relays of other processes on the same database (the replicas of a service) stand by and take
-over when the lease runs out, at once when its owner is a process of the same host that no
-longer exists. Two relays publishing together would send every row twice, interleaved, and
-break the per-key order consumers see.
+``accord_outbox_lease``: the owning relay, named by its process and its number there, and
+until when), renewed while it works. The other relays on the same database (the replicas of a
+service, or a second relay of the same process) stand by and take over when the lease runs
+out, at once when its owner is a relay of this process that no longer exists or a process of
+the same host that no longer exists. Two relays publishing together would send every row
+twice, interleaved, and break the per-key order consumers see.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import os
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -111,11 +114,21 @@ def _host() -> str:
     return f"{socket.gethostname()}/{namespace}"
 
 
+# The relays of this process that exist, by number: a lease whose owner is a relay of this
+# process missing here was left by one that is gone (dropped without releasing it).
+_relays: weakref.WeakValueDictionary[int, OutboxRelay] = weakref.WeakValueDictionary()
+_relay_numbers = itertools.count(1)
+
+
 def _gone(owner: str) -> bool:
-    """Whether ``owner`` is a process of this host (and pid namespace) that has exited."""
-    host, _, pid = owner.rpartition(":")
+    """Whether ``owner`` (``host:pid#relay``) is a relay of this process that no longer exists,
+    or a process of this host (and pid namespace) that has exited."""
+    host, _, rest = owner.rpartition(":")
+    pid, _, relay = rest.partition("#")
     if host != _host() or not pid.isdigit():
         return False
+    if int(pid) == os.getpid():
+        return relay.isdigit() and int(relay) not in _relays
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -183,10 +196,11 @@ class OutboxRow:
 class OutboxRelay:
     """Publishes outbox rows in order and marks them sent after the broker acknowledged them.
 
-    One relay per process and database: relays of other processes (replicas) stand by while
-    this one holds the lease, renewed every ``lease_s / 3`` while it works; a standby takes
-    over once the lease has run out (``lease_s``, 10 s by default; at once when the owner was
-    a process of this host that has exited). A relay that stops releases the lease.
+    One relay per database publishes: the others (of other processes, the replicas, or of this
+    one) stand by while it holds the lease, renewed every ``lease_s / 3`` while it works; a
+    standby takes over once the lease has run out (``lease_s``, 10 s by default; at once when
+    the owner was a relay of this process that no longer exists or a process of this host that
+    has exited). A relay that stops releases the lease.
     ``before_mark`` is a seam for fault-injection
     tests: it is called with the acknowledged row ids just before they are marked sent.
     Asked to stop while rows are in flight, the relay waits up to ``stop_grace_s`` for them;
@@ -211,7 +225,9 @@ class OutboxRelay:
     ) -> None:
         self.db = db
         self.lease_s = lease_s
-        self.owner: str | None = None  # None: this process (process_owner()); tests set one
+        self.owner: str | None = None  # None: this relay of this process; tests set one
+        self._number = next(_relay_numbers)
+        _relays[self._number] = self
         self.active = False  # holds the lease (as of the last look)
         self._looked = False  # has looked at the lease since it started (or released it)
         self._renew_at = 0.0  # monotonic time of the next renewal while active
@@ -293,7 +309,7 @@ class OutboxRelay:
         answer is remembered (a third of the term: a renewal costs a write transaction)."""
         if self.active and time.monotonic() < self._renew_at:
             return True
-        owner = self.owner or process_owner()
+        owner = self.lease_owner
         now = _now_ms()
         with self.db.transaction() as tx:
             rows = tx.query(
@@ -326,6 +342,11 @@ class OutboxRelay:
         self._renew_at = time.monotonic() + self.lease_s / 3
         return mine
 
+    @property
+    def lease_owner(self) -> str:
+        """How the lease names this relay: ``host:pid#number`` (see :func:`process_owner`)."""
+        return self.owner or f"{process_owner()}#{self._number}"
+
     def _renew_while_waiting(self) -> None:
         """Keep the lease while a slow broker holds a batch in flight; a database that fails
         the renewal now must not abandon the wait (the marking after it will say so)."""
@@ -348,7 +369,7 @@ class OutboxRelay:
         if not self.active:
             return
         self.active = False
-        owner = self.owner or process_owner()
+        owner = self.lease_owner
         try:
             with self.db.transaction() as tx:
                 tx.execute(

@@ -1,9 +1,10 @@
-"""The outbox lease: one relay publishes for a database; relays of other processes stand by
-and take over when the lease is released, runs out, or its owner (on this host) has exited.
-SQLite only: nothing here reaches a broker."""
+"""The outbox lease: one relay publishes for a database; the others (of other processes or of
+this one) stand by and take over when the lease is released, runs out, or its owner (on this
+host) has exited. SQLite only: nothing here reaches a broker."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,15 +45,35 @@ def test_the_first_relay_takes_the_lease_and_another_process_stands_by(
     assert first.state == "stopped"
     assert first.holds_lease()
     assert first.state == "active"
-    assert holder(db)[0] == process_owner()
+    assert holder(db)[0] == first.lease_owner
+    assert first.lease_owner.startswith(process_owner() + "#")
     assert not other.holds_lease()
     assert other.state == "standby"
     assert other.run_once() == 0  # a standby does not touch the rows
 
 
-def test_relays_of_one_process_share_its_lease(db: SqliteDatabase) -> None:
-    assert relay(db).holds_lease()
-    assert relay(db).holds_lease()  # a restarted relay of the same process
+def test_a_second_relay_of_the_same_process_stands_by(db: SqliteDatabase) -> None:
+    # Two relays of one service in one process would publish every row twice, interleaved.
+    first, second = relay(db), relay(db)
+    assert first.holds_lease()
+    assert not second.holds_lease()
+    assert second.run_once() == 0
+    first.release()
+    assert second.holds_lease()
+    assert holder(db)[0] == second.lease_owner
+
+
+def test_the_lease_of_a_relay_of_this_process_that_is_gone_is_taken_at_once(
+    db: SqliteDatabase,
+) -> None:
+    dropped = relay(db)
+    assert dropped.holds_lease()
+    left_by = dropped.lease_owner
+    del dropped
+    gc.collect()
+    restarted = relay(db)  # a relay made again in the same process, without waiting 30 s
+    assert holder(db)[0] == left_by
+    assert restarted.holds_lease()
 
 
 def test_a_released_lease_is_taken_at_the_next_look(db: SqliteDatabase) -> None:
