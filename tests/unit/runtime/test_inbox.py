@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,30 @@ def test_claim_refuses_a_batch_with_a_known_id(
     # Another group's inbox is its own.
     with db.transaction() as tx:
         assert inbox.claim(tx, "other", [("e1", "t", 0, 1)])
+
+
+@pytest.mark.parametrize("variables", [None, 100, 6])  # the build's limit, or lower ones
+@pytest.mark.parametrize("size", [1, 5, 255, 256, 343, 1000])
+def test_batches_of_any_size_are_recorded_row_for_row(
+    db: SqliteDatabase, size: int, variables: int | None
+) -> None:
+    # Rows go in as multi-row statements of a few sizes; each row must land once, intact.
+    entries = [(f"e{i}", f"t{i % 2}", i % 3, 10 * i) for i in range(size)]
+    with db.transaction() as tx:
+        if variables is not None:
+            tx.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variables)
+        assert inbox.claim(tx, "g", entries)
+        assert not inbox.claim(tx, "g", [("new", "t0", 0, 1), entries[-1]])
+        inbox.record(tx, "h", entries)
+    with db.read() as tx:
+        for group in ("g", "h"):
+            rows = tx.query(
+                "SELECT event_id, topic, part, msg_offset FROM accord_inbox"
+                " WHERE consumer_group = ? AND event_id != 'new' ORDER BY msg_offset",
+                (group,),
+            )
+            assert rows == entries
+        assert inbox.seen(tx, "g", ["new"]) == {"new"}  # claim recorded it (and said no)
 
 
 UUID = "8f14e45f-ceea-467f-a8d4-2c7c3e3b6f1a"
