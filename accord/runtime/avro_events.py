@@ -38,7 +38,7 @@ from accord.runtime.avro_io import (
     without_logical_types,
 )
 
-EventReader = Callable[[bytes, int], tuple[Any, int]]
+EventReader = Callable[[bytes], Any]
 EventWriter = Callable[[Any], bytes]
 
 _NAMESPACE: dict[str, Any] = {
@@ -55,7 +55,7 @@ _NAMESPACE: dict[str, Any] = {
     "MICROSECOND": avro_values.MICROSECOND,
     "timedelta": datetime.timedelta,
     "fromtimestamp": datetime.datetime.fromtimestamp,
-    "UTC": datetime.UTC,
+    "UTC": avro_values.UTC,
     "FLOAT_EXACT_MS": avro_values.FLOAT_EXACT_MS,
     "date_from_days": avro_values.date_from_days,
     "date_out": avro_values.date_out,
@@ -244,11 +244,11 @@ def _prepared(schema: Any, cls: type) -> tuple[list[_Field], dict[str, Any]]:
     return _fields(schema, cls), named
 
 
-def event_reader(schema: Any, cls: type) -> EventReader | None:
-    """``read(data, pos) -> (event, end)`` for bodies written with ``cls``'s own ``schema``
-    (an Avro record, logical types kept), or None when the class or the schema is not one it
-    writes for (see the module docstring). As :func:`avro_io.reader`, the end may lie past
-    the data when it is cut short: callers check ``end == len(data)``."""
+def event_reader(schema: Any, cls: type, start: int) -> EventReader | None:
+    """``read(data) -> event`` for a body from ``start`` to the end of ``data`` written with
+    ``cls``'s own ``schema`` (an Avro record, logical types kept), or None when the class or
+    the schema is not one it writes for (see the module docstring). A body that does not end
+    where the data does (cut short, or followed by more bytes) raises."""
     try:
         fields, named = _prepared(schema, cls)
         code = _EventReaderCode(named)
@@ -258,10 +258,19 @@ def event_reader(schema: Any, cls: type) -> EventReader | None:
     except _ERRORS:
         return None
     source = "\n".join(
-        ["def read(data, pos):", "    self = new(CLS)", *code.lines, "    return self, pos"]
+        [
+            "def read(data):",
+            "    pos = START",
+            "    self = new(CLS)",
+            *code.lines,
+            "    if pos != len(data):",
+            "        raise ValueError(f'the body ends at byte {pos} of {len(data)}')",
+            "    return self",
+        ]
     )
     namespace = {**_NAMESPACE, **avro_io.READER_NAMESPACE, **code.constants, **setters}
     namespace["CLS"] = cls
+    namespace["START"] = start
     read: EventReader | None = compile_function(
         source, "<accord avro event reader>", namespace, "read"
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -233,75 +234,47 @@ def _unbuildable(cls: type[EventType], schema_id: int, exc: Exception) -> Decode
     )
 
 
-class _EventAvroDecoder:
-    """Decodes with the function :mod:`accord.runtime.avro_events` wrote for the class, which
-    reads the body straight into the event. It is checked once, on the first message, against
-    the general decoder (a difference: the general one from then on), and any message it
-    cannot take goes to the general decoder, which also gives every error its reason."""
+class _CheckedOnce:
+    """A function written for one class (:mod:`accord.runtime.avro_events`) in front of the
+    general encoder or decoder: checked once, on the first item, against the general one
+    (``same`` compares their answers; a difference: the general one from then on), and any
+    item it cannot take goes to the general one, which also gives every error its reason."""
 
-    __slots__ = ("checked", "general", "read", "schema_id")
+    __slots__ = ("checked", "fast", "general", "same")
 
-    def __init__(self, general: _AvroDecoder, read: avro_events.EventReader) -> None:
+    def __init__(
+        self,
+        fast: Callable[[Any], Any],
+        general: Callable[[Any], Any],
+        same: Callable[[Any, Any], bool],
+    ) -> None:
+        self.fast: Callable[[Any], Any] | None = fast
         self.general = general
-        self.read: avro_events.EventReader | None = read
+        self.same = same
         self.checked = False
-        self.schema_id = general.schema_id
 
-    def decode(self, data: bytes) -> EventType:
-        read = self.read
-        if self.checked and read is not None:
+    def __call__(self, item: Any) -> Any:
+        fast = self.fast
+        if self.checked and fast is not None:
             try:
-                event, end = read(data, wire.HEADER_SIZE)
-                if end == len(data):
-                    return cast(EventType, event)
+                return fast(item)
             except Exception:
-                pass  # the general decoder explains it
-            return self.general.decode(data)
-        expected = self.general.decode(data)  # a bad first message raises here, unchecked
-        if read is not None and not self.checked:
+                return self.general(item)  # which raises the explained error, if any
+        expected = self.general(item)  # a bad first item raises here, unchecked
+        if fast is not None and not self.checked:
             try:
-                event, end = read(data, wire.HEADER_SIZE)
-                agrees = end == len(data) and avro_events.same_event(event, expected)
+                agrees = self.same(fast(item), expected)
             except Exception:
                 agrees = False
             self.checked = agrees
             if not agrees:
-                self.read = None
+                self.fast = None
         return expected
 
-
-class _EventAvroEncoder:
-    """Encodes with the function :mod:`accord.runtime.avro_events` wrote for the class,
-    checked once against the general encoder (as :class:`_EventAvroDecoder`); an event it
-    cannot take goes to the general encoder, which raises the explained error."""
-
-    __slots__ = ("checked", "general", "write")
-
-    def __init__(self, general: avro_io.Encoder, write: avro_events.EventWriter) -> None:
-        self.general = general
-        self.write: avro_events.EventWriter | None = write
-        self.checked = False
-
-    def encode(self, event: EventType) -> bytes:
-        write = self.write
-        if self.checked and write is not None:
-            try:
-                return write(event)
-            except Exception:
-                return self.general(event)
-        expected = self.general(event)
-        if write is not None and not self.checked:
-            try:
-                agrees = write(event) == expected
-            except Exception:
-                agrees = False
-            self.checked = agrees
-            if not agrees:
-                self.write = None
-        return expected
+    decode = __call__  # as a :data:`_Decoder`
 
 
-_Decoder = _AvroDecoder | _EventAvroDecoder | _JsonDecoder | _Refusal
+_Decoder = _AvroDecoder | _CheckedOnce | _JsonDecoder | _Refusal
 
 
 @dataclass(frozen=True)
@@ -454,7 +427,7 @@ class Serde:
                 encode = avro_io.encoder(reader.primitive, header, cast(Any, cls).to_primitives)
                 write = avro_events.event_writer(reader.data, cls, header)
                 if write is not None:
-                    encode = _EventAvroEncoder(encode, write).encode
+                    encode = _CheckedOnce(write, encode, operator.eq)
             else:
                 encode = avro_io.encoder(reader.parsed, header, cls.to_dict)
         else:
@@ -516,8 +489,10 @@ class Serde:
             if reader.primitive is not None and primitives_tell_branches(reader.data):
                 build = cast(Any, cls).from_primitives
                 general = _AvroDecoder(cls, reader.primitive, None, writer.schema_id, build)
-                read = avro_events.event_reader(reader.data, cls)
-                return general if read is None else _EventAvroDecoder(general, read)
+                read = avro_events.event_reader(reader.data, cls, wire.HEADER_SIZE)
+                if read is None:
+                    return general
+                return _CheckedOnce(read, general.decode, avro_events.same_event)
             return _AvroDecoder(cls, reader.parsed, None, writer.schema_id, cls.from_dict)
         try:
             parsed_writer = fastavro.parse_schema(writer.data)
