@@ -318,17 +318,12 @@ class OutboxRelay:
             holder, expires = (str(rows[0][0]), int(rows[0][1])) if rows else (None, 0)
             mine = holder is None or holder == owner or expires < now or _gone(holder)
             if mine:
-                until = now + int(self.lease_s * 1000)
-                if rows:
-                    tx.execute(
-                        f"UPDATE {LEASE_TABLE} SET owner = ?, expires_ms = ? WHERE name = ?",
-                        (owner, until, _LEASE),
-                    )
-                else:
-                    tx.execute(
-                        f"INSERT INTO {LEASE_TABLE} (name, owner, expires_ms) VALUES (?, ?, ?)",
-                        (_LEASE, owner, until),
-                    )
+                tx.execute(
+                    f"INSERT INTO {LEASE_TABLE} (name, owner, expires_ms) VALUES (?, ?, ?)"
+                    " ON CONFLICT (name) DO UPDATE"
+                    " SET owner = excluded.owner, expires_ms = excluded.expires_ms",
+                    (_LEASE, owner, now + int(self.lease_s * 1000)),
+                )
         if mine != self.active:
             if mine:
                 log.info("outbox relay active", extra={"owner": owner, "previous": holder})
