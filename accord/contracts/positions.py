@@ -45,7 +45,7 @@ class SourceMap:
             return
         self._scanned = True
         try:
-            end = self._value(_WS.match(self.text, 0).end(), "")  # type: ignore[union-attr]
+            end = self._value(self._skip(0), "")
             del end
         except (_Unparseable, IndexError, RecursionError):
             # Invalid JSON is reported by the parser with its own line; keep what we found.
@@ -131,8 +131,9 @@ class SourceMap:
         """:meth:`_nearest` without scanning the whole text: at each level, the members or
         items before the one on the path are skipped by the C scanner of ``json``."""
         text = self.text
-        skip = _SKIP
-        i = _WS.match(text, 0).end()  # type: ignore[union-attr]
+        skip_value = _SKIP
+        ws = self._skip
+        i = ws(0)
         found = (i, i)
         if i >= len(text):
             return None
@@ -140,7 +141,7 @@ class SourceMap:
         for token in tokens:
             ch = text[i]
             if ch == "{":
-                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                i = ws(i + 1)
                 at = None
                 while text[i] != "}":
                     m = _STRING.match(text, i)
@@ -149,16 +150,16 @@ class SourceMap:
                     raw = m.group(0)
                     key = raw[1:-1] if "\\" not in raw else json.loads(raw)
                     key_start = i
-                    i = _WS.match(text, m.end()).end()  # type: ignore[union-attr]
+                    i = ws(m.end())
                     if text[i] != ":":
                         raise _Unparseable
-                    i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                    i = ws(i + 1)
                     if key == token:
                         at = (key_start, i)  # the last of duplicate keys wins, as in parsing
-                    end = skip(text, i)[1]
-                    i = _WS.match(text, end).end()  # type: ignore[union-attr]
+                    end = skip_value(text, i)[1]
+                    i = ws(end)
                     if text[i] == ",":
-                        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                        i = ws(i + 1)
                     elif text[i] != "}":
                         raise _Unparseable
                 if at is None:
@@ -168,13 +169,13 @@ class SourceMap:
             elif ch == "[":
                 if not token.isdigit() or (token != "0" and token.startswith("0")):
                     return found
-                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                i = ws(i + 1)
                 for _ in range(int(token)):
                     if text[i] == "]":
                         return found
-                    i = _WS.match(text, skip(text, i)[1]).end()  # type: ignore[union-attr]
+                    i = ws(skip_value(text, i)[1])
                     if text[i] == ",":
-                        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+                        i = ws(i + 1)
                     elif text[i] != "]":
                         raise _Unparseable
                 if text[i] == "]":
