@@ -244,23 +244,28 @@ def start(store_url: str) -> Server:
     return Server(proc, line.split("listening on ", 1)[1].split()[0])
 
 
+def _database(base: str, name: str) -> str:
+    """The URL of database ``name`` on the PostgreSQL server of ``base``."""
+    return base.rsplit("/", 1)[0] + f"/{name}"
+
+
 def fresh_store(base: str, folder: Path, name: str) -> str:
     if base == "sqlite":
         return f"sqlite:///{folder / (name + '.db')}"
     import psycopg
 
     db = f"accord_bench_{name}_{os.getpid()}"
-    with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+    with psycopg.connect(_database(base, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{db}"')
-    return base.rsplit("/", 1)[0] + f"/{db}"
+    return _database(base, db)
 
 
 def reachable(base: str) -> bool:
     import psycopg
 
     try:
-        with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
+        with psycopg.connect(_database(base, "postgres"), connect_timeout=3):
             return True
     except psycopg.OperationalError:
         return False
@@ -270,7 +275,7 @@ def drop_store(base: str, store_url: str) -> None:
     if base != "sqlite":
         import psycopg
 
-        with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        with psycopg.connect(_database(base, "postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{store_url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
