@@ -10,9 +10,10 @@ BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: demo test lint format typecheck install clean bench generate
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt accord/runtime/_speedups.c hatch_build.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@$(BIN)/python -c "from accord.runtime import speedups; speedups.AVAILABLE or print(speedups.NOT_BUILT)"
 	@touch $(STAMP)
 
 install: $(STAMP)

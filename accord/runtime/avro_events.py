@@ -37,6 +37,7 @@ from accord.runtime.avro_io import (
     compile_function,
     without_logical_types,
 )
+from accord.runtime.speedups import _speedups
 
 EventReader = Callable[[bytes], Any]
 EventWriter = Callable[[Any], bytes]
@@ -219,18 +220,99 @@ class _EventWriterCode(_WriterCode):
         self.write(item.plain, 1, value)
 
 
-def _setters(cls: type, fields: list[_Field]) -> dict[str, Any]:
-    """``S0``, ``S1``...: the ``__set__`` of each field's slot (a frozen class's way in)."""
-    setters: dict[str, Any] = {}
-    for i, item in enumerate(fields):
+def _slots(cls: type, fields: list[_Field]) -> list[Any]:
+    """Each field's slot: the member descriptor whose ``__set__`` is a frozen class's way in."""
+    slots = []
+    for item in fields:
         slot = next(
             (k.__dict__[item.attribute] for k in cls.__mro__ if item.attribute in k.__dict__),
             None,
         )
         if slot is None or not hasattr(slot, "__set__") or hasattr(slot, "fget"):
             raise _Unsupported(f"{item.attribute} is not a slot")
-        setters[f"S{i}"] = slot.__set__
-    return setters
+        slots.append(slot)
+    return slots
+
+
+def _setters(cls: type, fields: list[_Field]) -> dict[str, Any]:
+    """``S0``, ``S1``...: the ``__set__`` of each field's slot."""
+    return {f"S{i}": slot.__set__ for i, slot in enumerate(_slots(cls, fields))}
+
+
+# --- the compiled codec's tables (see _speedups.c) ---------------------------------------------
+
+_KINDS = {
+    "null": 0,
+    "boolean": 1,
+    "int": 2,
+    "long": 2,
+    "float": 3,
+    "double": 4,
+    "bytes": 5,
+    "string": 6,
+}
+_ENUM, _ARRAY = 7, 12
+# logical type -> (its kind, the primitive it is written as)
+_LOGICAL_KINDS = {
+    "uuid": (8, "string"),
+    "timestamp-millis": (9, "long"),
+    "timestamp-micros": (10, "long"),
+    "date": (11, "int"),
+}
+# What the C code calls for what it does not convert itself: a reader, for a UUID's text in
+# another form than 32 hex digits and dashes; a writer, for a logical value of another type
+# than the usual one (a UUID subclass, a datetime in another time zone...).
+_READ_CONVERTERS: dict[str, Callable[[Any], Any]] = {"uuid": avro_values.uuid_from_text}
+_WRITE_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "uuid": avro_values.uuid_text,
+    "timestamp-millis": avro_values.timestamp_millis_out,
+    "timestamp-micros": avro_values.timestamp_micros_out,
+    "date": avro_values.date_out,
+}
+
+
+def _native_fields(
+    fields: list[_Field], slots: list[Any], *, reading: bool
+) -> tuple[tuple[Any, ...], ...]:
+    """The compiled codec's table: per field (kind, nullable, null's branch, an array's item
+    kind, the slot, the enum's members, their indexes as Avro bytes, symbol -> those bytes,
+    a converter), the same choices :class:`_EventReaderCode` makes, the same refusals."""
+    converters = _READ_CONVERTERS if reading else _WRITE_CONVERTERS
+    table = []
+    for item, slot in zip(fields, slots, strict=True):
+        logical = item.logical
+        members: Any = None
+        encoded: Any = None
+        by_symbol: Any = None
+        convert: Any = None
+        item_kind = 0
+        if logical is not None:
+            if logical not in _LOGICAL_KINDS or _LOGICAL_KINDS[logical][1] != item.type:
+                raise _Unsupported(f"logical type {logical} on {item.type}")
+            kind = _LOGICAL_KINDS[logical][0]
+            convert = converters.get(logical)
+        elif item.type == "enum":
+            by_member = _members(item)
+            symbols = item.kind["symbols"]
+            kind = _ENUM
+            members = tuple(by_member[s] for s in symbols)
+            encoded = tuple(avro_io.long_bytes(i) for i in range(len(symbols)))
+            by_symbol = dict(zip(symbols, encoded, strict=True))
+        elif item.type == "array":
+            _check_array(item)
+            kind, item_kind = _ARRAY, _KINDS[item.kind["items"]]
+        elif item.type in _KINDS:
+            kind = _KINDS[item.type]
+        else:
+            raise _Unsupported(f"a field of type {item.type}")
+        null = 0
+        if item.nullable:
+            branches = [b if isinstance(b, str) else b.get("type") for b in item.plain]
+            null = branches.index("null")
+        table.append(
+            (kind, item.nullable, null, item_kind, slot, members, encoded, by_symbol, convert)
+        )
+    return tuple(table)
 
 
 _ERRORS = (_Unsupported, KeyError, TypeError, ValueError, AttributeError)
@@ -244,11 +326,26 @@ def _prepared(schema: Any, cls: type) -> tuple[list[_Field], dict[str, Any]]:
     return _fields(schema, cls), named
 
 
-def event_reader(schema: Any, cls: type, start: int) -> EventReader | None:
+def event_reader(
+    schema: Any, cls: type, start: int, *, native: bool | None = None
+) -> EventReader | None:
     """``read(data) -> event`` for a body from ``start`` to the end of ``data`` written with
     ``cls``'s own ``schema`` (an Avro record, logical types kept), or None when the class or
     the schema is not one it writes for (see the module docstring). A body that does not end
-    where the data does (cut short, or followed by more bytes) raises."""
+    where the data does (cut short, or followed by more bytes) raises. ``native``: the
+    compiled codec (True: only it; False: only the Python function; None: it when built)."""
+    if native is not False and _speedups is not None:
+        try:
+            fields = _fields(schema, cls)
+            native_read: EventReader = _speedups.EventReader(
+                _native_fields(fields, _slots(cls, fields), reading=True), cls, start
+            )
+            return native_read
+        except _ERRORS:
+            if native:
+                return None
+    elif native:
+        return None
     try:
         fields, named = _prepared(schema, cls)
         code = _EventReaderCode(named)
@@ -277,9 +374,24 @@ def event_reader(schema: Any, cls: type, start: int) -> EventReader | None:
     return read
 
 
-def event_writer(schema: Any, cls: type, header: bytes) -> EventWriter | None:
+def event_writer(
+    schema: Any, cls: type, header: bytes, *, native: bool | None = None
+) -> EventWriter | None:
     """``encode(event) -> header + Avro body`` for events of ``cls`` written with its own
-    ``schema``, or None (as :func:`event_reader`)."""
+    ``schema``, or None (as :func:`event_reader`, ``native`` too)."""
+    if native is not False and _speedups is not None:
+        try:
+            fields = _fields(schema, cls)
+            names = [item.attribute for item in fields]
+            native_encode: EventWriter = _speedups.EventWriter(
+                _native_fields(fields, names, reading=False), header
+            )
+            return native_encode
+        except _ERRORS:
+            if native:
+                return None
+    elif native:
+        return None
     try:
         fields, named = _prepared(schema, cls)
         code = _EventWriterCode(named)

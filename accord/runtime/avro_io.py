@@ -341,6 +341,11 @@ def _write_long(n: int) -> bytes:
     return bytes(out)
 
 
+def long_bytes(n: int) -> bytes:
+    """A long as Avro writes it."""
+    return _SMALL[n] if 0 <= n < 64 else _write_long(n)
+
+
 # What the code :class:`_WriterCode` writes refers to.
 WRITER_NAMESPACE: dict[str, Any] = {
     "SMALL": _SMALL,
@@ -368,10 +373,7 @@ class _WriterCode(_Code):
         if kind == "record" or kind == "error":
             return self.record_out(schema, depth, value)
         if kind == "enum":
-            indexes = {
-                symbol: _SMALL[i] if i < 64 else _write_long(i)
-                for i, symbol in enumerate(schema["symbols"])
-            }
+            indexes = {symbol: long_bytes(i) for i, symbol in enumerate(schema["symbols"])}
             self.emit(depth, f"a({self.constant(indexes)}[{value}])")
             return None
         if kind == "fixed":

@@ -18,7 +18,10 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
 from typing import Any
+
+from accord.runtime.speedups import _speedups
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 EPOCH_NAIVE = datetime.datetime(1970, 1, 1)
@@ -60,11 +63,11 @@ def uuid_from_text(value: str) -> uuid.UUID:
 # over half a microsecond a conversion those were a quarter of the publishing path's Python
 # time. The entries hold their values, so ``is`` cannot match another object at a reused
 # address; the tuple is replaced whole, so a thread never sees half of an update.
-_recent_texts: tuple[Any, str, Any, str] = (None, "", None, "")
+_NOTHING = object()  # no value converted yet (None is a value: "None")
+_recent_texts: tuple[Any, str, Any, str] = (_NOTHING, "", _NOTHING, "")
 
 
-def uuid_text(value: object) -> str:
-    """``str(value)``; free for one of the last two values converted."""
+def _uuid_text_remembered(value: object) -> str:
     global _recent_texts
     recent = _recent_texts
     if value is recent[0]:
@@ -74,6 +77,13 @@ def uuid_text(value: object) -> str:
     text = str(value)
     _recent_texts = (value, text, recent[0], recent[1])
     return text
+
+
+# ``str(value)``: made in C for a uuid.UUID when accord's compiled codec is built (a tenth of
+# str()'s time), else free for one of the last two values converted.
+uuid_text: Callable[[object], str] = (
+    _uuid_text_remembered if _speedups is None else _speedups.uuid_text
+)
 
 
 def decimal_out(value: decimal.Decimal, precision: int, scale: int) -> bytes:

@@ -24,9 +24,10 @@ from __future__ import annotations
 import functools
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from accord.runtime.db import Database, Transaction
+from accord.runtime.speedups import _speedups
 
 INBOX = "accord_inbox"
 VERSIONS = "accord_versions"
@@ -112,19 +113,27 @@ def _migrate(tx: Transaction) -> None:
     tx.execute("DROP TABLE accord_inbox_old")
 
 
-def id_key(event_id: str) -> str | bytes:
-    """The SQLite inbox's key of an event id: the 16 bytes of a UUID in canonical form
-    (lower-case hex, dashes at 8-4-4-4-12), any other id unchanged. One text, one key, and
-    no two texts share one."""
+def _uuid_key(event_id: str) -> bytes | None:
     if len(event_id) == 36 and event_id[8] == event_id[13] == event_id[18] == event_id[23] == "-":
         digits = event_id.replace("-", "")
         try:
             raw = bytes.fromhex(digits)
         except ValueError:
-            return event_id
+            return None
         if raw.hex() == digits:  # 32 lower-case hex digits: no upper case, no spaces
             return raw
-    return event_id
+    return None
+
+
+# The 16 bytes of a UUID's canonical text, else None (compiled when accord's C codec is built).
+uuid_key: Callable[[str], bytes | None] = _uuid_key if _speedups is None else _speedups.uuid_key
+
+
+def id_key(event_id: str) -> str | bytes:
+    """The SQLite inbox's key of an event id: the 16 bytes of a UUID in canonical form
+    (lower-case hex, dashes at 8-4-4-4-12), any other id unchanged. One text, one key, and
+    no two texts share one."""
+    return uuid_key(event_id) or event_id
 
 
 def _keys(event_ids: Iterable[str]) -> list[str | bytes]:
@@ -252,7 +261,7 @@ def _sqlite_values(tx: Transaction, group: str, entries: Sequence[InboxEntry]) -
     values: list[object] = []
     add = values.extend
     for event_id, topic, part, offset in entries:
-        add((id_key(event_id), group_ref, refs[topic], part, offset, now))
+        add((uuid_key(event_id) or event_id, group_ref, refs[topic], part, offset, now))
     return values
 
 

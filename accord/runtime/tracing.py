@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
+from accord.runtime.speedups import _speedups
+
 _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 _ZERO_TRACE = "0" * 32
 _ZERO_SPAN = "0" * 16
@@ -120,11 +122,21 @@ def use_trace(context: TraceContext | str | None) -> Iterator[TraceContext]:
         _current.reset(token)
 
 
+def _traceparent_of(trace_bits: int, span_bits: int) -> bytes:
+    return b"00-%032x-%016x-01" % (trace_bits or 1, span_bits or 1)
+
+
+# A new trace's header from its ids' bits (formatted in C when accord's C codec is built).
+_traceparent_bytes: Callable[[int, int], bytes] = (
+    _traceparent_of if _speedups is None else _speedups.traceparent
+)
+
+
 def outgoing_traceparent_header() -> bytes:
     """:func:`outgoing_traceparent` as the header's bytes (the publishing hot path: a new
     trace is formatted as bytes at once)."""
     if _current.get() is None:
-        return b"00-%032x-%016x-01" % (_random_bits(128) or 1, _random_bits(64) or 1)
+        return _traceparent_bytes(_random_bits(128), _random_bits(64))
     return outgoing_traceparent().encode("ascii")
 
 

@@ -161,9 +161,16 @@ def test_uuid_text_takes_the_last_two_values_from_its_memo() -> None:
             return super().__str__()
 
     one, two = Counted(int=1), Counted(int=2)
-    for value in (one, two, one, two, one):
-        assert av.uuid_text(value) == uuid.UUID.__str__(value)
+    for value in (one, two, one, two, one):  # the pure-Python uuid_text (the compiled one has
+        # no memo: it formats a UUID in a tenth of str()'s time, and a subclass with str())
+        assert av._uuid_text_remembered(value) == uuid.UUID.__str__(value)
     assert Counted.calls == 2
+
+
+def test_uuid_text_of_none_is_none_in_a_fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    nothing = av._NOTHING  # the memo as the module starts it: no value converted yet
+    monkeypatch.setattr(av, "_recent_texts", (nothing, "", nothing, ""))
+    assert av._uuid_text_remembered(None) == "None"
 
 
 def test_malformed_uuids_are_refused() -> None:
