@@ -21,6 +21,7 @@ the hot path is a dict lookup and the codec call, with no locks and no registry 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
@@ -238,19 +239,25 @@ class _CheckedOnce:
     """A function written for one class (:mod:`accord.runtime.avro_events`) in front of the
     general encoder or decoder: checked once, on the first item, against the general one
     (``same`` compares their answers; a difference: the general one from then on), and any
-    item it cannot take goes to the general one, which also gives every error its reason."""
+    item it cannot take goes to the general one, which also gives every error its reason.
 
-    __slots__ = ("checked", "fast", "general", "same")
+    A compiled function (one with a ``fallback`` attribute) does that last part itself: once
+    checked, it is given the general one as its fallback and handed to ``install``, which puts
+    it where this wrapper was, saving a Python call per item."""
+
+    __slots__ = ("checked", "fast", "general", "install", "same")
 
     def __init__(
         self,
         fast: Callable[[Any], Any],
         general: Callable[[Any], Any],
         same: Callable[[Any, Any], bool],
+        install: Callable[[Callable[[Any], Any]], None] | None = None,
     ) -> None:
         self.fast: Callable[[Any], Any] | None = fast
         self.general = general
         self.same = same
+        self.install = install
         self.checked = False
 
     def __call__(self, item: Any) -> Any:
@@ -269,6 +276,9 @@ class _CheckedOnce:
             self.checked = agrees
             if not agrees:
                 self.fast = None
+            elif self.install is not None and hasattr(fast, "fallback"):
+                fast.fallback = self.general
+                self.install(fast)
         return expected
 
     decode = __call__  # as a :data:`_Decoder`
@@ -407,7 +417,8 @@ class Serde:
             by_id = self._decoders.setdefault(readers, {})
         decode = by_id.get(schema_id)
         if decode is None:
-            decode = by_id[schema_id] = self._decoder(schema_id, readers).decode
+            install = functools.partial(by_id.__setitem__, schema_id)
+            decode = by_id[schema_id] = self._decoder(schema_id, readers, install).decode
         return decode(data), schema_id
 
     # -- preparation (once per class / schema id) -------------------------------------------
@@ -427,7 +438,12 @@ class Serde:
                 encode = avro_io.encoder(reader.primitive, header, cast(Any, cls).to_primitives)
                 write = avro_events.event_writer(reader.data, cls, header)
                 if write is not None:
-                    encode = _CheckedOnce(write, encode, operator.eq)
+                    encode = _CheckedOnce(
+                        write,
+                        encode,
+                        operator.eq,
+                        functools.partial(self._encoders.__setitem__, cls),
+                    )
             else:
                 encode = avro_io.encoder(reader.parsed, header, cls.to_dict)
         else:
@@ -445,7 +461,14 @@ class Serde:
             found = self._readers[cls] = _reader(cls)
         return found
 
-    def _decoder(self, schema_id: int, readers: tuple[type[EventType], ...]) -> _Decoder:
+    def _decoder(
+        self,
+        schema_id: int,
+        readers: tuple[type[EventType], ...],
+        install: Callable[[Callable[[bytes], EventType]], None] | None = None,
+    ) -> _Decoder:
+        """How messages of ``schema_id`` are decoded for ``readers``; ``install`` replaces the
+        caller's cached decoder by a checked compiled one (see :class:`_CheckedOnce`)."""
         try:
             writer = self.schemas.writer(schema_id)
         except DecodeError as exc:
@@ -477,11 +500,17 @@ class Serde:
                     schema_id,
                 )
         if cls.SCHEMA_TYPE == "AVRO":
-            return self._avro_decoder(writer, reader, same)
+            return self._avro_decoder(writer, reader, same, install)
         validator = self._writer_validator(writer) if self._validates(cls) else None
         return _JsonDecoder(cls, validator, schema_id)
 
-    def _avro_decoder(self, writer: WriterSchema, reader: _Reader, same: bool) -> _Decoder:
+    def _avro_decoder(
+        self,
+        writer: WriterSchema,
+        reader: _Reader,
+        same: bool,
+        install: Callable[[Callable[[bytes], EventType]], None] | None = None,
+    ) -> _Decoder:
         if same:
             # Same binary encoding: decode with the reader schema itself (its names), skipping
             # per-message schema resolution, and its logical types where that is safe.
@@ -492,7 +521,7 @@ class Serde:
                 read = avro_events.event_reader(reader.data, cls, wire.HEADER_SIZE)
                 if read is None:
                     return general
-                return _CheckedOnce(read, general.decode, avro_events.same_event)
+                return _CheckedOnce(read, general.decode, avro_events.same_event, install)
             return _AvroDecoder(cls, reader.parsed, None, writer.schema_id, cls.from_dict)
         try:
             parsed_writer = fastavro.parse_schema(writer.data)

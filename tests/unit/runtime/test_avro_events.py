@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import uuid
 from typing import Any
 
@@ -13,8 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.runtime import avro_events, avro_io
+from accord.runtime import avro_events, avro_io, speedups
+from accord.runtime.events import UndecodableMessage
 from accord.runtime.serde import Serde
+from accord.runtime.speedups import _speedups as speedups_c
 from accord.runtime.wire import HEADER_SIZE
 from services.user.contracts import UserStatus, UserUpdated
 from tests.unit.codegen.support import CASES, SERVICES, Package, golden_package, reference_package
@@ -116,6 +119,31 @@ def test_the_serde_encoder_checks_its_written_writer_once() -> None:
     serde = Serde(f"mock://avro-events-{uuid.uuid4().hex}", auto_register=True)
     data = serde.encode(event)
     encoder = serde._encoders[cls]
-    assert encoder.checked  # type: ignore[attr-defined]
-    assert encoder.fast is not None  # type: ignore[attr-defined]
+    if speedups.AVAILABLE:  # checked, then put in the wrapper's place, falling back itself
+        assert type(encoder) is speedups_c.EventWriter
+        assert encoder.fallback is not None
+    else:
+        assert encoder.checked  # type: ignore[attr-defined]
+        assert encoder.fast is not None  # type: ignore[attr-defined]
     assert serde.encode(event) == data
+
+
+@pytest.mark.skipif(not speedups.AVAILABLE, reason="accord's C codec is not built")
+def test_a_checked_compiled_decoder_replaces_the_wrapper_and_falls_back_to_the_general() -> None:
+    cls, event = UserUpdated, _user_updated()
+    serde = Serde(f"mock://avro-events-{uuid.uuid4().hex}", auto_register=True)
+    data = serde.encode(event)
+    assert serde.decode(data, (cls,)) == (event, int.from_bytes(data[1:5], "big"))
+    decoder = serde._decoders[(cls,)][int.from_bytes(data[1:5], "big")]
+    assert type(decoder) is speedups_c.EventReader
+    # A body the compiled reader refuses goes to the general decoder, which explains it.
+    with pytest.raises(UndecodableMessage, match="unread bytes after the Avro body"):
+        serde.decode(data + b"\x00", (cls,))
+
+
+def test_the_compiled_codec_is_built_where_it_is_required() -> None:
+    """CI sets ACCORD_REQUIRE_SPEEDUPS=1: a build that silently fell back to pure Python
+    would otherwise skip the native codec's tests and pass."""
+    if os.environ.get("ACCORD_REQUIRE_SPEEDUPS", "") in ("", "0"):
+        pytest.skip("ACCORD_REQUIRE_SPEEDUPS is not set")
+    assert speedups.AVAILABLE
