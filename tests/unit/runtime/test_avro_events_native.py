@@ -44,7 +44,7 @@ from accord.runtime import avro_events, avro_io, avro_values, speedups
 from accord.runtime.wire import HEADER_SIZE
 from services.user.contracts import UserStatus, UserUpdated
 from tests.conftest import ROOT
-from tests.unit.codegen.support import CASES, SERVICES, Package, golden_package, reference_package
+from tests.unit.runtime.test_avro_events import AVRO, IDS, PACKAGES
 
 pytestmark = pytest.mark.skipif(
     not speedups.AVAILABLE, reason="accord's C speedups (accord.runtime._speedups) are not built"
@@ -88,17 +88,7 @@ def _sized(raw: bytes) -> bytes:
 
 # --- the reference and golden packages ------------------------------------------------------
 
-PACKAGES: dict[str, Package] = {
-    **{f"services/{s}": reference_package(s) for s in SERVICES},
-    **{f"golden/{c}": golden_package(c) for c in CASES},
-}
-AVRO = [
-    (name, cls)
-    for name, pkg in PACKAGES.items()
-    for cls in pkg.event_classes()
-    if cls.SCHEMA_TYPE == "AVRO"
-]
-IDS = [f"{name}:{cls.EVENT_NAME}" for name, cls in AVRO]
+# The same classes as test_avro_events: every Avro event of the reference and golden packages.
 
 
 # --- purpose-built classes: every field kind the compiled codec's table takes ---------------
