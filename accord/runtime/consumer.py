@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
@@ -108,31 +108,24 @@ class _HandlerFailed(Exception):
         self.error = error
 
 
-class _Item:
+class _Item(NamedTuple):
     """A decoded event of the batch, with its index among the batch's messages and its inbox
-    entry (event id, topic, partition, offset)."""
+    entry (event id, topic, partition, offset). A tuple: one is made per event, and
+    ``_new_item`` makes it in one C call."""
 
-    __slots__ = ("entry", "event", "handler", "index", "message", "metadata")
-
-    def __init__(
-        self,
-        message: Message,
-        event: EventType,
-        metadata: Metadata,
-        entry: inbox.InboxEntry,
-        handler: Handler,
-        index: int,
-    ) -> None:
-        self.message = message
-        self.event = event
-        self.metadata = metadata
-        self.entry = entry
-        self.handler = handler
-        self.index = index
+    message: Message
+    event: EventType
+    metadata: Metadata
+    entry: inbox.InboxEntry
+    handler: Handler
+    at: int  # the message's index in the batch
 
     @property
     def event_id(self) -> str:
         return self.entry[0]
+
+
+_new_item = tuple.__new__  # _new_item(_Item, (message, event, metadata, entry, handler, at))
 
 
 # Where a message sits: (topic, partition) and the offset to commit once it is settled.
@@ -448,7 +441,9 @@ class EventConsumer:
             or _str_or_none(getattr(event, "event_id", None))
             or f"{topic}/{partition}/{offset}"
         )
-        return _Item(message, event, metadata, (event_id, topic, partition, offset), handler, index)
+        return _new_item(
+            _Item, (message, event, metadata, (event_id, topic, partition, offset), handler, index)
+        )
 
     def _apply(self, items: list[_Item], settled: list[bool]) -> None:
         """All items in one transaction; on a handler failure, one at a time."""
@@ -457,10 +452,10 @@ class EventConsumer:
         except _HandlerFailed:
             for item in items:
                 self._apply_one(item)
-                settled[item.index] = True
+                settled[item.at] = True
             return
         for item in items:
-            settled[item.index] = True
+            settled[item.at] = True
         for counter, n in (
             (Counter.PROCESSED, processed),
             (Counter.DUPLICATES, duplicates),

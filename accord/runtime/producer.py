@@ -120,7 +120,9 @@ class RecordProducer:
         self.create_topics = create_topics
         self.partitions = partitions
         self._ensured: set[str] = set()
-        self._stale = threading.Event()
+        # A delivery failed in a way that needs a new producer (see :meth:`rebuild`): a plain
+        # flag, read once per publish (set from librdkafka's callbacks, cleared by rebuild).
+        self.stale = False
         self._producer = Producer(self._config)
         # Failure-only reports: messages sent and failed by the current librdkafka producer,
         # and how many acknowledged ones the ``produced`` counter has been told about.
@@ -129,15 +131,10 @@ class RecordProducer:
         self._counted = 0
         self._count_lock = threading.Lock()
 
-    @property
-    def stale(self) -> bool:
-        """A delivery failed in a way that needs a new producer (see :meth:`rebuild`)."""
-        return self._stale.is_set()
-
     def _on_client_error(self, error: KafkaError) -> None:
         if error.fatal():
             log.error("fatal producer error", extra={"error": error.str()})
-            self._stale.set()
+            self.stale = True
 
     def ensure_one(self, topic: str) -> None:
         """:meth:`ensure` for one topic; free when it was ensured before (the common case)."""
@@ -212,7 +209,7 @@ class RecordProducer:
         self._failed += 1
         self.metrics.add(Counter.PRODUCE_FAILED)
         if is_stale_producer_error(error):
-            self._stale.set()
+            self.stale = True
 
     def _count_produced(self) -> None:
         """Failure-only reports: tell the ``produced`` counter about messages acknowledged
@@ -250,7 +247,7 @@ class RecordProducer:
         with self._count_lock:  # messages of the old producer still unreported are dropped
             self._sent = self._failed = self._counted = 0
         self._ensured.clear()
-        self._stale.clear()
+        self.stale = False
         self.metrics.add(Counter.PRODUCER_REBUILDS)
 
     def close(self, timeout: float = 30.0) -> int:
@@ -298,15 +295,18 @@ class KafkaPublisher:
             producer.rebuild("a delivery failed with stale producer state")
         plan = plan_for(type(event))
         value = self.codec.encode(event)
-        event_id = plan.event_id(event)
-        producer.ensure_one(plan.topic)
-        producer.send_reported(
-            plan.topic,
-            value,
-            plan.key(event),
-            plan.kafka_headers(value, event_id, headers),
-            functools.partial(self._report, plan.topic, plan.event_type, event_id),
-        )
+        key, kafka_headers, event_id = plan.kafka_record(event, value, headers)
+        topic = plan.topic
+        if topic not in producer._ensured:
+            producer.ensure([topic])
+        report = functools.partial(self._report, topic, plan.event_type, event_id)
+        try:  # send_reported(), written out for the common case: a Python call per event less
+            producer._producer.produce(
+                topic, value=value, key=key, headers=kafka_headers, on_delivery=report
+            )
+            producer._sent += 1
+        except BufferError:  # the local queue is full: wait for room, serving callbacks
+            producer.send_reported(topic, value, key, kafka_headers, report)
         self._sent += 1
         if self._sent % _POLL_EVERY == 0:  # serve failure reports without a call per event
             producer.poll(0)

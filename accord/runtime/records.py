@@ -71,11 +71,17 @@ class RecordPlan:
             found = self._schema_ids[prefix] = str(schema_id_of(value))
         return found
 
-    def kafka_headers(
-        self, value: bytes, event_id: str, extra_headers: Mapping[str, str] | None = None
-    ) -> h.KafkaHeaders:
-        """The headers of :meth:`record` as confluent-kafka takes them (the direct producer
-        skips the dict)."""
+    def kafka_record(
+        self, event: EventType, value: bytes, extra_headers: Mapping[str, str] | None = None
+    ) -> tuple[bytes | None, h.KafkaHeaders, str]:
+        """The key, the Kafka headers and the event id of ``event`` encoded as ``value``: what
+        the direct producer sends besides the value (the headers of :meth:`record`, as
+        confluent-kafka takes them). One call per event: :meth:`key` and :meth:`event_id` are
+        written out here."""
+        raw_id = self._event_id(event)
+        event_id = uuid_text(raw_id) if raw_id is not None else str(new_event_id())
+        key = self._key(event)
+        key = key.encode("utf-8") if type(key) is str else _as_key(key)
         schema_id = self._schema_id_headers.get(value[: wire.HEADER_SIZE])
         if schema_id is None:
             schema_id = self._schema_id_headers[value[: wire.HEADER_SIZE]] = self.schema_id(
@@ -87,12 +93,12 @@ class RecordPlan:
             (h.SCHEMA_ID, schema_id),
             (h.TRACEPARENT, outgoing_traceparent_header()),
         ]
-        if not extra_headers:
-            return headers
-        # As in record(): a caller's header replaces the runtime's of the same name.
-        merged = dict(headers)
-        merged.update((name, text.encode("utf-8")) for name, text in extra_headers.items())
-        return list(merged.items())
+        if extra_headers:
+            # As in record(): a caller's header replaces the runtime's of the same name.
+            merged = dict(headers)
+            merged.update((name, text.encode("utf-8")) for name, text in extra_headers.items())
+            headers = list(merged.items())
+        return key, headers, event_id
 
     def record(
         self, event: EventType, codec: Codec, extra_headers: Mapping[str, str] | None = None

@@ -94,13 +94,14 @@ def test_schema_id_of_unframed_bytes_is_minus_one() -> None:
     assert schema_id_of(b"") == -1
 
 
-def test_kafka_headers_are_the_record_headers_as_bytes() -> None:
+def test_kafka_record_is_the_records_key_headers_and_id_as_bytes() -> None:
     event = user()
     plan = plan_for(UserCreated)
     value = FixedCodec().encode(event)
     with use_trace("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"):
         record = build_record(event, FixedCodec(), {"source": "signup"})
-        headers = plan.kafka_headers(value, record.event_id, {"source": "signup"})
+        key, headers, event_id = plan.kafka_record(event, value, {"source": "signup"})
+    assert (key, event_id) == (record.key, record.event_id)
     names = [name for name, _ in headers]
     assert names == ["event_type", "event_id", "schema_id", "traceparent", "source"]
     as_text = {name: raw.decode() for name, raw in headers if isinstance(raw, bytes)}
@@ -114,7 +115,7 @@ def test_kafka_headers_are_the_record_headers_as_bytes() -> None:
 
 def test_a_callers_header_replaces_the_runtimes_of_the_same_name() -> None:
     plan = plan_for(UserCreated)
-    headers = plan.kafka_headers(frame(3, b"{}"), "e1", {"event_type": "Renamed", "x": "1"})
+    _, headers, _ = plan.kafka_record(user(), frame(3, b"{}"), {"event_type": "Renamed", "x": "1"})
     assert headers[0] == ("event_type", b"Renamed")
     assert dict(headers)["x"] == b"1"
     record = build_record(user(), FixedCodec(), {"event_type": "Renamed"})
