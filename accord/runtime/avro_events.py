@@ -15,6 +15,11 @@ fields in order, enums are the annotated ``enum.Enum`` classes whose values are 
 arrays become tuples. Those are codegen's conventions, but the inference is a guess about
 another module's code, so the serde checks each function once against the general path on
 real data (:func:`same_event`) and keeps the general path on any difference.
+
+Where accord's compiled codec is built (``_speedups.c``, see :mod:`accord.runtime.speedups`),
+the same work is done in C from a table of the fields' kinds (:func:`_native_fields`), with
+the same objects and bytes; the Python function is then the fallback (no compiler, or
+``ACCORD_NO_SPEEDUPS=1``) and the oracle its tests compare it with.
 """
 
 from __future__ import annotations
