@@ -30,7 +30,7 @@ import enum
 import typing
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import fastavro
 
@@ -46,6 +46,7 @@ from accord.runtime.speedups import _speedups
 
 EventReader = Callable[[bytes], Any]
 EventWriter = Callable[[Any], bytes]
+_F = TypeVar("_F", EventReader, EventWriter)
 
 _NAMESPACE: dict[str, Any] = {
     "new": object.__new__,
@@ -277,14 +278,15 @@ _WRITE_CONVERTERS: dict[str, Callable[[Any], Any]] = {
 
 
 def _native_fields(
-    fields: list[_Field], slots: list[Any], *, reading: bool
+    fields: list[_Field], targets: list[Any], *, reading: bool
 ) -> tuple[tuple[Any, ...], ...]:
     """The compiled codec's table: per field (kind, nullable, null's branch, an array's item
-    kind, the slot, the enum's members, their indexes as Avro bytes, symbol -> those bytes,
-    a converter), the same choices :class:`_EventReaderCode` makes, the same refusals."""
+    kind, its target, the enum's members, their indexes as Avro bytes, symbol -> those bytes,
+    a converter), the same choices :class:`_EventReaderCode` makes, the same refusals. A
+    field's target is its slot (a reader sets it) or its attribute's name (a writer reads it)."""
     converters = _READ_CONVERTERS if reading else _WRITE_CONVERTERS
     table = []
-    for item, slot in zip(fields, slots, strict=True):
+    for item, target in zip(fields, targets, strict=True):
         logical = item.logical
         members: Any = None
         encoded: Any = None
@@ -315,7 +317,7 @@ def _native_fields(
             branches = [b if isinstance(b, str) else b.get("type") for b in item.plain]
             null = branches.index("null")
         table.append(
-            (kind, item.nullable, null, item_kind, slot, members, encoded, by_symbol, convert)
+            (kind, item.nullable, null, item_kind, target, members, encoded, by_symbol, convert)
         )
     return tuple(table)
 
@@ -339,18 +341,64 @@ def event_reader(
     the schema is not one it writes for (see the module docstring). A body that does not end
     where the data does (cut short, or followed by more bytes) raises. ``native``: the
     compiled codec (True: only it; False: only the Python function; None: it when built)."""
+    return _chosen(
+        native,
+        lambda: _compiled_reader(schema, cls, start),
+        lambda: _written_reader(schema, cls, start),
+    )
+
+
+def event_writer(
+    schema: Any, cls: type, header: bytes, *, native: bool | None = None
+) -> EventWriter | None:
+    """``encode(event) -> header + Avro body`` for events of ``cls`` written with its own
+    ``schema``, or None (as :func:`event_reader`, ``native`` too)."""
+    return _chosen(
+        native,
+        lambda: _compiled_writer(schema, cls, header),
+        lambda: _written_writer(schema, cls, header),
+    )
+
+
+def _chosen(
+    native: bool | None, compiled: Callable[[], _F | None], written: Callable[[], _F | None]
+) -> _F | None:
+    """The compiled codec's function where it is built and wanted and takes the class, else
+    (unless ``native`` asks for the compiled one alone) the Python function written for it."""
     if native is not False and _speedups is not None:
-        try:
-            fields = _fields(schema, cls)
-            native_read: EventReader = _speedups.EventReader(
-                _native_fields(fields, _slots(cls, fields), reading=True), cls, start
-            )
-            return native_read
-        except _ERRORS:
-            if native:
-                return None
+        found = compiled()
+        if found is not None or native:
+            return found
     elif native:
         return None
+    return written()
+
+
+def _compiled_reader(schema: Any, cls: type, start: int) -> EventReader | None:
+    if _speedups is None:
+        return None
+    try:
+        fields = _fields(schema, cls)
+        table = _native_fields(fields, _slots(cls, fields), reading=True)
+    except _ERRORS:
+        return None
+    read: EventReader = _speedups.EventReader(table, cls, start)
+    return read
+
+
+def _compiled_writer(schema: Any, cls: type, header: bytes) -> EventWriter | None:
+    if _speedups is None:
+        return None
+    try:
+        fields = _fields(schema, cls)
+        table = _native_fields(fields, [item.attribute for item in fields], reading=False)
+    except _ERRORS:
+        return None
+    encode: EventWriter = _speedups.EventWriter(table, header)
+    return encode
+
+
+def _written_reader(schema: Any, cls: type, start: int) -> EventReader | None:
     try:
         fields, named = _prepared(schema, cls)
         code = _EventReaderCode(named)
@@ -379,24 +427,7 @@ def event_reader(
     return read
 
 
-def event_writer(
-    schema: Any, cls: type, header: bytes, *, native: bool | None = None
-) -> EventWriter | None:
-    """``encode(event) -> header + Avro body`` for events of ``cls`` written with its own
-    ``schema``, or None (as :func:`event_reader`, ``native`` too)."""
-    if native is not False and _speedups is not None:
-        try:
-            fields = _fields(schema, cls)
-            names = [item.attribute for item in fields]
-            native_encode: EventWriter = _speedups.EventWriter(
-                _native_fields(fields, names, reading=False), header
-            )
-            return native_encode
-        except _ERRORS:
-            if native:
-                return None
-    elif native:
-        return None
+def _written_writer(schema: Any, cls: type, header: bytes) -> EventWriter | None:
     try:
         fields, named = _prepared(schema, cls)
         code = _EventWriterCode(named)
