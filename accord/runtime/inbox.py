@@ -261,7 +261,7 @@ def _sqlite_values(tx: Transaction, group: str, entries: Sequence[InboxEntry]) -
     values: list[object] = []
     add = values.extend
     for event_id, topic, part, offset in entries:
-        add((uuid_key(event_id) or event_id, group_ref, refs[topic], part, offset, now))
+        add((id_key(event_id), group_ref, refs[topic], part, offset, now))
     return values
 
 

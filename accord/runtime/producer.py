@@ -297,16 +297,14 @@ class KafkaPublisher:
         value = self.codec.encode(event)
         key, kafka_headers, event_id = plan.kafka_record(event, value, headers)
         topic = plan.topic
-        if topic not in producer._ensured:
-            producer.ensure([topic])
-        report = functools.partial(self._report, topic, plan.event_type, event_id)
-        try:  # send_reported(), written out for the common case: a Python call per event less
-            producer._producer.produce(
-                topic, value=value, key=key, headers=kafka_headers, on_delivery=report
-            )
-            producer._sent += 1
-        except BufferError:  # the local queue is full: wait for room, serving callbacks
-            producer.send_reported(topic, value, key, kafka_headers, report)
+        producer.ensure_one(topic)
+        producer.send_reported(
+            topic,
+            value,
+            key,
+            kafka_headers,
+            functools.partial(self._report, topic, plan.event_type, event_id),
+        )
         self._sent += 1
         if self._sent % _POLL_EVERY == 0:  # serve failure reports without a call per event
             producer.poll(0)

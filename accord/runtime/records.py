@@ -76,12 +76,8 @@ class RecordPlan:
     ) -> tuple[bytes | None, h.KafkaHeaders, str]:
         """The key, the Kafka headers and the event id of ``event`` encoded as ``value``: what
         the direct producer sends besides the value (the headers of :meth:`record`, as
-        confluent-kafka takes them). One call per event: :meth:`key` and :meth:`event_id` are
-        written out here."""
-        raw_id = self._event_id(event)
-        event_id = uuid_text(raw_id) if raw_id is not None else str(new_event_id())
-        key = self._key(event)
-        key = key.encode("utf-8") if type(key) is str else _as_key(key)
+        confluent-kafka takes them)."""
+        event_id = self.event_id(event)
         schema_id = self._schema_id_headers.get(value[: wire.HEADER_SIZE])
         if schema_id is None:
             schema_id = self._schema_id_headers[value[: wire.HEADER_SIZE]] = self.schema_id(
@@ -98,7 +94,7 @@ class RecordPlan:
             merged = dict(headers)
             merged.update((name, text.encode("utf-8")) for name, text in extra_headers.items())
             headers = list(merged.items())
-        return key, headers, event_id
+        return self.key(event), headers, event_id
 
     def record(
         self, event: EventType, codec: Codec, extra_headers: Mapping[str, str] | None = None
