@@ -625,6 +625,11 @@ static int write_int(Output *out, PyObject *value) {
 
 static const char HEX[] = "0123456789abcdef";
 
+/* The low ``digits`` hex digits of ``word``, most significant first, lower case. */
+static void put_hex(char *out, unsigned long long word, int digits) {
+    for (int i = digits - 1; i >= 0; i--, word >>= 4) out[i] = HEX[word & 0xF];
+}
+
 /* The 36 characters of a UUID's canonical text; -1 when ``value`` is not a uuid.UUID (or
  * its int is not 128 bits), with no error set for the first case. */
 static int uuid_chars(PyObject *value, char *text) {
@@ -639,12 +644,15 @@ static int uuid_chars(PyObject *value, char *text) {
     Py_DECREF(high);
     if (hi == (unsigned long long)-1 && PyErr_Occurred()) return -1;
     if (lo == (unsigned long long)-1 && PyErr_Occurred()) return -1;
-    int at = 0;
-    for (int i = 0; i < 32; i++) {
-        if (i == 8 || i == 12 || i == 16 || i == 20) text[at++] = '-';
-        unsigned long long word = i < 16 ? hi : lo;
-        text[at++] = HEX[(word >> (60 - 4 * (i % 16))) & 0xF];
-    }
+    put_hex(text, hi >> 32, 8); /* 8-4-4-4-12 */
+    text[8] = '-';
+    put_hex(text + 9, hi >> 16, 4);
+    text[13] = '-';
+    put_hex(text + 14, hi, 4);
+    text[18] = '-';
+    put_hex(text + 19, lo >> 48, 4);
+    text[23] = '-';
+    put_hex(text + 24, lo, 12);
     return 0;
 }
 
@@ -965,12 +973,10 @@ static PyObject *traceparent(PyObject *module, PyObject *const *args, Py_ssize_t
     if (span == 0) span = 1;
     char text[55];
     memcpy(text, "00-", 3);
-    for (int i = 0; i < 32; i++) {
-        unsigned long long word = i < 16 ? trace[1] : trace[0];
-        text[3 + i] = HEX[(word >> (60 - 4 * (i % 16))) & 0xF];
-    }
+    put_hex(text + 3, trace[1], 16);
+    put_hex(text + 19, trace[0], 16);
     text[35] = '-';
-    for (int i = 0; i < 16; i++) text[36 + i] = HEX[(span >> (60 - 4 * i)) & 0xF];
+    put_hex(text + 36, span, 16);
     memcpy(text + 52, "-01", 3);
     return PyBytes_FromStringAndSize(text, 55);
 }

@@ -67,7 +67,7 @@ def _new_span_id() -> str:
 
 def _new_traceparent() -> str:
     """``new_trace().traceparent`` without the intermediate object (the publishing hot path)."""
-    return f"00-{_random_bits(128) or 1:032x}-{_random_bits(64) or 1:016x}-01"
+    return _traceparent_bytes(_random_bits(128), _random_bits(64)).decode("ascii")
 
 
 class Incoming:
